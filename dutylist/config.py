@@ -22,7 +22,9 @@ SETTINGS = (
     Setting("db", "DUTYLIST_DB", "workspace/dutylist.db", "工作库 SQLite 文件 / workspace SQLite file"),
     Setting("models", "DUTYLIST_MODELS", str(PROJECT_ROOT / "models"), "模型目录 / trained model folder"),
     Setting("corpus", "DUTYLIST_CORPUS", str(PROJECT_ROOT / "corpus"), "语料目录 / labelled corpus folder"),
-    Setting("reviewer", "DUTYLIST_REVIEWER", "reviewer", "审核人姓名（写入审核记录）/ reviewer name in the audit"),
+    Setting(
+        "reviewer", "DUTYLIST_REVIEWER", "reviewer", "审核人姓名（写入审核记录）/ reviewer name in the audit"
+    ),
 )
 
 

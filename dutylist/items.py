@@ -19,8 +19,20 @@ LABEL_NAMES = {"basic": "基本履职事项", "cooperative": "配合履职事项
 LIST_NAMES = {name: label for label, name in LABEL_NAMES.items()}
 
 ITEM_FIELDS = (
-    "id", "doc", "file", "township", "page", "locator", "section", "text", "detail",
-    "lead_dept", "coop_depts", "basis", "source_label", "flags",
+    "id",
+    "doc",
+    "file",
+    "township",
+    "page",
+    "locator",
+    "section",
+    "text",
+    "detail",
+    "lead_dept",
+    "coop_depts",
+    "basis",
+    "source_label",
+    "flags",
 )
 PROPOSAL_FIELDS = ("label", "confidence", "probs", "evidence", "model", "auto_accept")
 
@@ -95,7 +107,9 @@ def read_jsonl(path: str | Path, required: Iterable[str] = ("id", "text")) -> It
     try:
         handle = path.open(encoding="utf-8-sig")
     except OSError as exc:
-        raise BadInput(f"{path}: 无法打开（{exc.strerror}）。请检查路径。/ cannot open: {exc.strerror}") from exc
+        raise BadInput(
+            f"{path}: 无法打开（{exc.strerror}）。请检查路径。/ cannot open: {exc.strerror}"
+        ) from exc
     with handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():

@@ -55,7 +55,9 @@ def open(path: str | Path | None = None) -> Workspace:  # noqa: A001 - mirrors p
             f" / not a usable workspace database: {exc}"
         ) from exc
     except OSError as exc:
-        raise WorkspaceError(f"{path}: 无法创建工作库（{exc.strerror}）。/ cannot create: {exc.strerror}") from exc
+        raise WorkspaceError(
+            f"{path}: 无法创建工作库（{exc.strerror}）。/ cannot create: {exc.strerror}"
+        ) from exc
     return conn
 
 
@@ -128,8 +130,15 @@ def save_document(conn: sqlite3.Connection, doc: dict, items: Iterable[Item]) ->
                    status = excluded.status, error = excluded.error, hint = excluded.hint,
                    item_count = excluded.item_count, extracted_at = excluded.extracted_at""",
             {
-                "format": None, "pages": None, "size": None, "error": None, "hint": None, "township": "",
-                **doc, "item_count": len(items), "at": now(),
+                "format": None,
+                "pages": None,
+                "size": None,
+                "error": None,
+                "hint": None,
+                "township": "",
+                **doc,
+                "item_count": len(items),
+                "at": now(),
             },
         )
         before = conn.total_changes
@@ -150,7 +159,9 @@ def _item_params(item: Item, seq: int, at: str) -> dict:
     return {**params, "seq": seq, "at": at}
 
 
-def items(conn: sqlite3.Connection, township: str | None = None, ids: Iterable[str] | None = None) -> list[dict]:
+def items(
+    conn: sqlite3.Connection, township: str | None = None, ids: Iterable[str] | None = None
+) -> list[dict]:
     """Items in document and source order, optionally of one township or with the given ids."""
     sql, params = "SELECT items.* FROM items JOIN documents ON documents.sha256 = items.doc", []
     where = []
@@ -190,8 +201,16 @@ def models(conn: sqlite3.Connection) -> list[dict]:
 def add_proposals(conn: sqlite3.Connection, model_id: str, proposals: Iterable[dict]) -> int:
     """Store proposals ({item_id, label, confidence, probs, evidence, auto_accept}) of one model version."""
     rows = [
-        (p["item_id"], model_id, p["label"], float(p["confidence"]), json.dumps(p["probs"]),
-         json.dumps(p.get("evidence", []), ensure_ascii=False), int(bool(p.get("auto_accept"))), now())
+        (
+            p["item_id"],
+            model_id,
+            p["label"],
+            float(p["confidence"]),
+            json.dumps(p["probs"]),
+            json.dumps(p.get("evidence", []), ensure_ascii=False),
+            int(bool(p.get("auto_accept"))),
+            now(),
+        )
         for p in proposals
     ]
     with transaction(conn):
@@ -248,6 +267,17 @@ def review_queue(conn: sqlite3.Connection, township: str | None = None, limit: i
     return [_with_status(_row(row)) for row in conn.execute(sql, [*params, limit])]
 
 
+def items_with_proposals(conn: sqlite3.Connection, township: str | None = None) -> list[dict]:
+    """Every item that has a proposal, with its latest proposal and review state, in document order."""
+    sql, params = _STATE_SQL + " WHERE p.label IS NOT NULL", []
+    if township:
+        sql += " AND items.township = ?"
+        params.append(township)
+    return [
+        _with_status(_row(row)) for row in conn.execute(sql + " ORDER BY documents.path, items.seq", params)
+    ]
+
+
 def confirmed_items(conn: sqlite3.Connection, township: str | None = None) -> list[dict]:
     """Items whose latest review confirms a label, in document order; `label` is the confirmed one."""
     sql = _STATE_SQL + " WHERE r.status = 'confirmed'"
@@ -262,8 +292,12 @@ def confirmed_items(conn: sqlite3.Connection, township: str | None = None) -> li
 
 
 def add_review(
-    conn: sqlite3.Connection, item_id: str, action: str, label: str | None = None,
-    reviewer: str | None = None, note: str = "",
+    conn: sqlite3.Connection,
+    item_id: str,
+    action: str,
+    label: str | None = None,
+    reviewer: str | None = None,
+    note: str = "",
 ) -> dict:
     """Append one review event and return it.
 
@@ -313,10 +347,7 @@ def reviews(conn: sqlite3.Connection, item_id: str | None = None) -> list[dict]:
 
 def reviewed_labels(conn: sqlite3.Connection) -> list[dict]:
     """The latest confirmed label of every reviewed item, with its text (training data for `make train`)."""
-    return [
-        {**row, "label": row["final_label"]}
-        for row in confirmed_items(conn)
-    ]
+    return [{**row, "label": row["final_label"]} for row in confirmed_items(conn)]
 
 
 def stats(conn: sqlite3.Connection) -> dict:
@@ -324,13 +355,22 @@ def stats(conn: sqlite3.Connection) -> dict:
     one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731 - a local shorthand
     states = [_with_status(_row(row)) for row in conn.execute(_STATE_SQL)]
     return {
-        "documents": {row[0]: row[1] for row in conn.execute("SELECT status, COUNT(*) FROM documents GROUP BY 1")},
+        "documents": {
+            row[0]: row[1] for row in conn.execute("SELECT status, COUNT(*) FROM documents GROUP BY 1")
+        },
         "items": one("SELECT COUNT(*) FROM items"),
-        "townships": {row[0]: row[1] for row in conn.execute("SELECT township, COUNT(*) FROM items GROUP BY 1")},
+        "townships": {
+            row[0]: row[1] for row in conn.execute("SELECT township, COUNT(*) FROM items GROUP BY 1")
+        },
         "proposed": {label: sum(s["proposed_label"] == label for s in states) for label in LABELS},
-        "status": {status: sum(s["status"] == status for s in states) for status in ("pending", "confirmed", "rejected")},
-        "confirmed": {label: sum(s["final_label"] == label and s["status"] == "confirmed" for s in states)
-                      for label in LABELS},
+        "status": {
+            status: sum(s["status"] == status for s in states)
+            for status in ("pending", "confirmed", "rejected")
+        },
+        "confirmed": {
+            label: sum(s["final_label"] == label and s["status"] == "confirmed" for s in states)
+            for label in LABELS
+        },
         "models": one("SELECT COUNT(*) FROM models"),
         "reviews": one("SELECT COUNT(*) FROM reviews"),
     }

@@ -1,0 +1,239 @@
+"""Export items in the layout offices publish: three lists, category rows, the usual columns.
+
+`export(conn, "xlsx", "清单.xlsx")` writes confirmed items only; `export_proposals` writes the model's proposals
+(for a first look before review). Cells are neutralised against spreadsheet formula injection.
+
+Example:
+    >>> with store.open() as conn:  # doctest: +SKIP
+    ...     export(conn, "xlsx", "workspace/青石镇清单.xlsx", township="青石镇")
+"""
+
+import csv
+import io
+import json
+import re
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from docx import Document
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from dutylist import store
+from dutylist.items import ITEM_FIELDS, LABEL_NAMES, LABELS, LIST_NAMES
+
+FORMATS = ("xlsx", "docx", "csv", "jsonl")
+COLUMNS = ("序号", "事项名称", "事项内容", "牵头部门或责任科室", "配合部门", "依据")
+NUMBERING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*"
+)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Target = str | Path | BinaryIO
+
+
+def safe_cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; other values pass through."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def category(section: list[str]) -> str:
+    """The category a published list groups an item under: the first heading that does not name a list."""
+    for heading in section:
+        name = NUMBERING.sub("", heading).strip()
+        if name and not any(list_name[:4] in name for list_name in LIST_NAMES):
+            return name
+    return ""
+
+
+def row_cells(number: int, item: dict) -> list[str | int]:
+    return [
+        number,
+        item["text"],
+        item.get("detail") or "",
+        item.get("lead_dept") or "",
+        "、".join(item.get("coop_depts") or []),
+        item.get("basis") or "",
+    ]
+
+
+def grouped(rows: list[dict]) -> dict[str, dict[str, list[dict]]]:
+    """label -> category -> items, keeping document order inside each group."""
+    groups: dict[str, dict[str, list[dict]]] = {label: {} for label in LABELS}
+    for row in rows:
+        groups[row["label"]].setdefault(category(row.get("section") or []), []).append(row)
+    return groups
+
+
+def export(conn: sqlite3.Connection, fmt: str, out: Target, township: str | None = None) -> int:
+    """Write the confirmed items of the workspace (or of one township) to `out`; return how many."""
+    rows = store.confirmed_items(conn, township)
+    for row in rows:
+        row["history"] = [
+            {key: event[key] for key in ("at", "reviewer", "action", "old_label", "new_label")}
+            for event in store.reviews(conn, row["id"])
+        ]
+    return WRITERS[_checked(fmt)](rows, out, _title(rows, township), extra=None)
+
+
+def export_proposals(conn: sqlite3.Connection, out: Target, township: str | None = None) -> int:
+    """Write every item with its latest proposal as an xlsx in the three-list layout, with a confidence column."""
+    rows = [{**row, "label": row["proposed_label"]} for row in store.items_with_proposals(conn, township)]
+    return write_xlsx(
+        rows, out, _title(rows, township) + "（模型建议，待审核）", extra=("置信度", _confidence)
+    )
+
+
+def _confidence(row: dict) -> str:
+    return f"{row['confidence']:.0%}"
+
+
+def _checked(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def _title(rows: list[dict], township: str | None) -> str:
+    names = sorted({row.get("township") or "" for row in rows} - {""})
+    name = township or ("、".join(names) if len(names) <= 3 else f"{len(names)}个乡镇（街道）")
+    return f"{name}履行职责事项清单"
+
+
+def _open_binary(out: Target) -> tuple[BinaryIO, bool]:
+    if isinstance(out, str | Path):
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        return Path(out).open("wb"), True
+    return out, False
+
+
+def write_xlsx(rows: list[dict], out: Target, title: str, extra: tuple[str, Callable] | None = None) -> int:
+    book = Workbook()
+    book.remove(book.active)
+    columns = [*COLUMNS, "乡镇（街道）"] + ([extra[0]] if extra else [])
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    for label, categories in grouped(rows).items():
+        sheet = book.create_sheet(LABEL_NAMES[label])
+        sheet.append([f"{title}——{LABEL_NAMES[label]}"])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet.append(columns)
+        for cell in sheet[2]:
+            cell.font, cell.fill = bold, fill
+        number = 0
+        for name, items in categories.items():
+            if name:
+                sheet.append([name])
+                sheet.cell(sheet.max_row, 1).font = bold
+                sheet.merge_cells(
+                    start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=len(columns)
+                )
+            for item in items:
+                number += 1
+                cells = [*row_cells(number, item), item.get("township") or ""]
+                if extra:
+                    cells.append(extra[1](item))
+                sheet.append([safe_cell(value) for value in cells])
+        for letter, width in zip("ABCDEFGH", (6, 36, 48, 20, 20, 28, 12, 8), strict=False):
+            sheet.column_dimensions[letter].width = width
+        for row in sheet.iter_rows(min_row=3):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    handle, owned = _open_binary(out)
+    try:
+        book.save(handle)
+    finally:
+        if owned:
+            handle.close()
+    return len(rows)
+
+
+def write_docx(rows: list[dict], out: Target, title: str, extra: None = None) -> int:
+    document = Document()
+    document.styles["Normal"].font.size = Pt(10.5)
+    document.add_heading(title, level=0)
+    chinese_numbers = "一二三"
+    for index, (label, categories) in enumerate(grouped(rows).items()):
+        document.add_heading(f"{chinese_numbers[index]}、{LABEL_NAMES[label]}", level=1)
+        table = document.add_table(rows=1, cols=len(COLUMNS))
+        table.style = "Table Grid"
+        for cell, name in zip(table.rows[0].cells, COLUMNS, strict=True):
+            cell.text = name
+        number = 0
+        for name, items in categories.items():
+            if name:
+                merged = table.add_row().cells
+                merged[0].merge(merged[-1]).text = name
+            for item in items:
+                number += 1
+                for cell, value in zip(table.add_row().cells, row_cells(number, item), strict=True):
+                    cell.text = str(value)
+        if not categories:
+            document.add_paragraph("（无）")
+    document.add_paragraph("")
+    handle, owned = _open_binary(out)
+    try:
+        document.save(handle)
+    finally:
+        if owned:
+            handle.close()
+    return len(rows)
+
+
+def write_csv(rows: list[dict], out: Target, title: str, extra: None = None) -> int:
+    header = ["清单", "类别", *COLUMNS, "乡镇（街道）", "来源文件", "页码", "位置", "审核记录"]
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(header)
+    for label, categories in grouped(rows).items():
+        number = 0
+        for name, items in categories.items():
+            for item in items:
+                number += 1
+                cells = [
+                    LABEL_NAMES[label],
+                    name,
+                    *row_cells(number, item),
+                    item.get("township") or "",
+                    item.get("file") or "",
+                    item.get("page") or "",
+                    item.get("locator") or "",
+                    json.dumps(item.get("history", []), ensure_ascii=False),
+                ]
+                writer.writerow([safe_cell(value) for value in cells])
+    # UTF-8 with BOM so that Excel on Chinese Windows opens it without garbling.
+    return _write_text(out, text.getvalue(), bom=True, count=len(rows))
+
+
+def write_jsonl(rows: list[dict], out: Target, title: str, extra: None = None) -> int:
+    lines = [
+        json.dumps(
+            {
+                **{key: row.get(key) for key in ITEM_FIELDS},
+                "label": row["label"],
+                "history": row.get("history", []),
+            },
+            ensure_ascii=False,
+        )
+        for row in rows
+    ]
+    return _write_text(out, "".join(line + "\n" for line in lines), bom=False, count=len(rows))
+
+
+def _write_text(out: Target, text: str, bom: bool, count: int) -> int:
+    data = text.encode("utf-8-sig" if bom else "utf-8")
+    handle, owned = _open_binary(out)
+    try:
+        handle.write(data)
+    finally:
+        if owned:
+            handle.close()
+    return count
+
+
+WRITERS = {"xlsx": write_xlsx, "docx": write_docx, "csv": write_csv, "jsonl": write_jsonl}

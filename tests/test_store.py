@@ -1,0 +1,132 @@
+"""The workspace file: migrations, idempotent items, append-only reviews, undo, and damaged files."""
+
+import sqlite3
+
+import pytest
+
+from dutylist import store
+from dutylist.errors import WorkspaceError
+from dutylist.items import Item
+from dutylist.schema import MIGRATIONS
+
+DOC = "d" * 64
+
+
+def save(conn, texts, doc=DOC, township="青石镇"):
+    items = [
+        Item(doc=doc, file="清单.docx", text=text, township=township, locator=f"table 1 row {n}")
+        for n, text in enumerate(texts, 1)
+    ]
+    return store.save_document(
+        conn, {"sha256": doc, "path": "清单.docx", "township": township, "status": "ok"}, items
+    )
+
+
+def propose(conn, label="basic", confidence=0.7):
+    store.add_model(conn, "m-test", "models/model.joblib", "0" * 64, {})
+    store.add_proposals(
+        conn,
+        "m-test",
+        [
+            {"item_id": row["id"], "label": label, "confidence": confidence, "probs": {label: confidence}}
+            for row in store.items(conn)
+        ],
+    )
+
+
+def test_new_workspace_is_wal_and_versioned(db_path):
+    raw = sqlite3.connect(db_path)
+    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_saving_the_same_document_twice_adds_nothing_and_loses_nothing(conn):
+    assert save(conn, ["农村低保对象动态管理", "网格员日常巡查"]) == 2
+    first = store.items(conn)
+    assert save(conn, ["农村低保对象动态管理", "网格员日常巡查"]) == 0
+    assert store.items(conn) == first
+
+
+def test_reviews_survive_reopening_and_confirmed_items_carry_the_label(db_path):
+    with store.open(db_path) as conn:
+        save(conn, ["农村低保对象动态管理", "对违法排污企业的行政处罚"])
+        propose(conn)
+        first, second = store.items(conn)
+        store.add_review(conn, first["id"], "confirm", reviewer="张三")
+        store.add_review(conn, second["id"], "relabel", "returned", reviewer="张三")
+    with store.open(db_path) as conn:
+        confirmed = {row["text"]: row["label"] for row in store.confirmed_items(conn)}
+    assert confirmed == {"农村低保对象动态管理": "basic", "对违法排污企业的行政处罚": "returned"}
+
+
+def test_undo_is_a_new_event_and_restores_the_previous_state(conn):
+    save(conn, ["农村低保对象动态管理"])
+    propose(conn)
+    item = store.items(conn)[0]["id"]
+    store.add_review(conn, item, "confirm")
+    store.add_review(conn, item, "relabel", "cooperative")
+    store.add_review(conn, item, "undo")
+    assert store.item_state(conn, item)["final_label"] == "basic"
+    store.add_review(conn, item, "undo")
+    assert store.item_state(conn, item)["final_label"] == "cooperative"
+    assert [event["action"] for event in store.reviews(conn, item)] == ["confirm", "relabel", "undo", "undo"]
+
+
+def test_undo_of_the_only_decision_puts_the_item_back_in_the_queue(conn):
+    save(conn, ["农村低保对象动态管理"])
+    propose(conn)
+    item = store.items(conn)[0]["id"]
+    store.add_review(conn, item, "reject")
+    assert store.review_queue(conn) == []
+    store.add_review(conn, item, "undo")
+    assert [row["id"] for row in store.review_queue(conn)] == [item]
+
+
+def test_the_audit_trail_cannot_be_edited_or_deleted(conn):
+    save(conn, ["农村低保对象动态管理"])
+    propose(conn)
+    store.add_review(conn, store.items(conn)[0]["id"], "confirm")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE reviews SET new_label = 'returned'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM reviews")
+
+
+def test_queue_is_least_confident_first(conn):
+    save(conn, ["甲事项", "乙事项", "丙事项"])
+    store.add_model(conn, "m-test", "p", "0" * 64, {})
+    rows = store.items(conn)
+    store.add_proposals(
+        conn,
+        "m-test",
+        [
+            {"item_id": row["id"], "label": "basic", "confidence": c, "probs": {}}
+            for row, c in zip(rows, (0.9, 0.4, 0.6), strict=True)
+        ],
+    )
+    assert [row["text"] for row in store.review_queue(conn)] == ["乙事项", "丙事项", "甲事项"]
+
+
+def test_an_unknown_label_is_refused_and_nothing_is_written(conn):
+    save(conn, ["农村低保对象动态管理"])
+    propose(conn)
+    with pytest.raises(ValueError, match="basic, cooperative, returned"):
+        store.add_review(conn, store.items(conn)[0]["id"], "relabel", "other")
+    assert store.reviews(conn) == []
+
+
+def test_a_file_that_is_not_a_database_is_refused_with_the_path(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("这不是数据库" * 200, encoding="utf-8")
+    with pytest.raises(WorkspaceError, match="notes.db"):
+        store.open(path)
+    assert path.read_text(encoding="utf-8").startswith("这不是数据库")
+
+
+def test_a_workspace_from_a_newer_program_is_refused_untouched(db_path):
+    raw = sqlite3.connect(db_path)
+    raw.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
+    raw.close()
+    with pytest.raises(WorkspaceError, match="升级"):
+        store.open(db_path)
+    assert sqlite3.connect(db_path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 5
