@@ -6,7 +6,6 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DB     ?= workspace/dutylist.db
-export DUTYLIST_DB := $(DB)
 
 .PHONY: install demo test lint train review bench docs samples clean
 
@@ -19,12 +18,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 models/model.joblib: | $(STAMP)
-	$(BIN)/dutylist train
+	$(BIN)/dutylist --db $(DB) train
 
 demo: $(STAMP) models/model.joblib
-	$(BIN)/dutylist extract samples/青石镇 samples/白沙乡
-	$(BIN)/dutylist classify
-	$(BIN)/dutylist export --proposals --format xlsx -o workspace/demo-proposals.xlsx
+	$(BIN)/dutylist --db $(DB) extract samples/青石镇 samples/白沙乡
+	$(BIN)/dutylist --db $(DB) classify
+	$(BIN)/dutylist --db $(DB) export --proposals --format xlsx -o workspace/demo-proposals.xlsx
 	@echo ""
 	@echo "模型建议已写入 workspace/demo-proposals.xlsx。下一步：运行 make review，在浏览器中打开 http://127.0.0.1:8501 审核。"
 	@echo "Proposals written to workspace/demo-proposals.xlsx. Next: run 'make review' and open http://127.0.0.1:8501."
@@ -37,10 +36,10 @@ test: lint
 	$(BIN)/pytest -q
 
 train: $(STAMP)
-	$(BIN)/dutylist train
+	$(BIN)/dutylist --db $(DB) train
 
 review: $(STAMP)
-	$(BIN)/dutylist review
+	$(BIN)/dutylist --db $(DB) review
 
 docs: $(STAMP)
 	$(BIN)/python tests/test_docs.py

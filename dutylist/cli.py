@@ -32,7 +32,7 @@ class Group(click.Group):
 @click.option(
     "--db",
     envvar="DUTYLIST_DB",
-    default=config.get("db"),
+    default=config.setting("db").default,
     show_default=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="工作库文件 / workspace SQLite file (env DUTYLIST_DB).",

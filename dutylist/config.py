@@ -28,13 +28,18 @@ SETTINGS = (
 )
 
 
+def setting(name: str) -> Setting:
+    for candidate in SETTINGS:
+        if candidate.name == name:
+            return candidate
+    raise KeyError(f"unknown setting {name!r}; known: {', '.join(s.name for s in SETTINGS)}")
+
+
 def get(name: str) -> str:
     """The value of setting `name`: its environment variable if set, else the default.
 
     >>> get("db")  # doctest: +SKIP
     'workspace/dutylist.db'
     """
-    for setting in SETTINGS:
-        if setting.name == name:
-            return os.environ.get(setting.env) or setting.default
-    raise KeyError(f"unknown setting {name!r}; known: {', '.join(s.name for s in SETTINGS)}")
+    found = setting(name)
+    return os.environ.get(found.env) or found.default
