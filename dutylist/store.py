@@ -38,12 +38,24 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def open(path: str | Path | None = None) -> Workspace:  # noqa: A001 - mirrors pdfplumber.open
-    """Open (creating if needed) the workspace at `path` and apply pending migrations."""
+def open(  # noqa: A001 - mirrors pdfplumber.open
+    path: str | Path | None = None, check_same_thread: bool = True
+) -> Workspace:
+    """Open (creating if needed) the workspace at `path` and apply pending migrations.
+
+    `check_same_thread=False` lets one connection serve successive threads (a Streamlit session runs each
+    rerun in a new thread); the caller must not use it from two threads at once.
+    """
     path = Path(path or config.get("db"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, factory=Workspace, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(
+            path,
+            factory=Workspace,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=check_same_thread,
+        )
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
@@ -265,6 +277,25 @@ def review_queue(conn: sqlite3.Connection, township: str | None = None, limit: i
         params.append(township)
     sql += " ORDER BY p.confidence ASC, items.doc, items.seq LIMIT ?"
     return [_with_status(_row(row)) for row in conn.execute(sql, [*params, limit])]
+
+
+def review_progress(conn: sqlite3.Connection, township: str | None = None) -> dict:
+    """How many items have a proposal and how many of those a reviewer has decided (counted in SQL, so the
+    review page stays fast on a large workspace).
+
+    >>> store.review_progress(conn, "青石镇")  # doctest: +SKIP
+    {'total': 120, 'reviewed': 45}
+    """
+    sql = """SELECT COUNT(*),
+                    COALESCE(SUM((SELECT status FROM reviews WHERE item_id = items.id ORDER BY id DESC LIMIT 1)
+                                 IN ('confirmed', 'rejected')), 0)
+             FROM items WHERE EXISTS (SELECT 1 FROM proposals WHERE proposals.item_id = items.id)"""
+    params: list = []
+    if township:
+        sql += " AND items.township = ?"
+        params.append(township)
+    total, reviewed = conn.execute(sql, params).fetchone()
+    return {"total": total, "reviewed": reviewed}
 
 
 def items_with_proposals(conn: sqlite3.Connection, township: str | None = None) -> list[dict]:
