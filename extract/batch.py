@@ -1,0 +1,205 @@
+"""Batch extraction: walk folders, skip unchanged files, extract the rest in parallel, store each file as it arrives.
+
+Workers (joblib: loky processes, or a Dask cluster through joblib's dask backend) read and segment files; the
+parent process alone writes the workspace, one transaction per file, so an interrupted batch loses at most the
+files in flight and a rerun finishes the rest. A file that cannot be read becomes a `failed` documents row with a
+reason and a hint, and the batch goes on.
+
+Example:
+    >>> with store.open("workspace/dutylist.db") as conn:  # doctest: +SKIP
+    ...     summary = run(["samples/青石镇"], conn, jobs=2)
+    >>> summary.files_ok, summary.items_new  # doctest: +SKIP
+    (2, 61)
+"""
+
+import hashlib
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import joblib
+from tqdm import tqdm
+
+from dutylist import store
+from dutylist.errors import DutylistError
+from dutylist.items import Item
+from extract import readers, segment
+from extract.problems import NoText
+
+_GENERIC_HINT = "文件可能已损坏：请用 Word/WPS/PDF 阅读器打开后另存一份再试；仍不行请把文件交给技术支持"
+
+
+@dataclass
+class FileResult:
+    """One file's outcome: its documents row (status ok / empty / failed) and its items."""
+
+    doc: dict
+    items: list[Item] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class Summary:
+    """What a batch did. `items_found` counts the items of every given file (unchanged ones too)."""
+
+    files_ok: int = 0
+    files_skipped: int = 0
+    files_failed: list[tuple[str, str, str]] = field(default_factory=list)
+    items_found: int = 0
+    items_new: int = 0
+    item_ids: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def run(
+    paths: Iterable[str | Path],
+    conn: sqlite3.Connection,
+    township: str | None = None,
+    jobs: int = 1,
+    backend: str = "loky",
+    scheduler: str | None = None,
+    progress: bool = True,
+) -> Summary:
+    """Extract every document under `paths` (files or folders) into the workspace `conn`.
+
+    township: the township of every file; default, the name of the folder given (for a file given directly,
+    its folder's name). Files whose SHA-256 is already stored with status ok are skipped.
+    """
+    summary = Summary()
+    todo: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    unchanged: set[str] = set()
+    for path, default_township in walk(paths):
+        try:
+            digest = sha256(path)
+        except OSError as exc:
+            summary.files_failed.append(
+                (path, f"无法读取文件（{exc.strerror}）", "请检查文件是否存在、是否有读取权限")
+            )
+            continue
+        if digest in seen:
+            summary.files_skipped += 1
+            continue
+        seen.add(digest)
+        known = store.document(conn, digest)
+        if known and known["status"] == "ok":
+            summary.files_skipped += 1
+            unchanged.add(digest)
+            continue
+        todo.append((path, township or default_township, digest))
+    if unchanged:
+        summary.item_ids.extend(row["id"] for row in store.items(conn) if row["doc"] in unchanged)
+    with tqdm(total=len(todo), file=sys.stderr, disable=not progress, unit="file", desc="extract") as bar:
+        for result in _results(todo, jobs, backend, scheduler):
+            doc = result.doc
+            summary.items_new += store.save_document(conn, doc, result.items)
+            summary.item_ids.extend(item.id for item in result.items)
+            summary.seconds[doc["path"]] = result.seconds
+            if doc["status"] == "ok":
+                summary.files_ok += 1
+            else:
+                summary.files_failed.append((doc["path"], doc["error"], doc["hint"]))
+            bar.update()
+    summary.items_found = len(summary.item_ids)
+    return summary
+
+
+def extract_file(path: str, township: str = "", digest: str | None = None) -> FileResult:
+    """Read one file into a documents row and its items; never raises for a bad document.
+
+    >>> result = extract_file("samples/青石镇/青石镇履行职责事项清单.docx", "青石镇")  # doctest: +SKIP
+    >>> result.doc["status"], len(result.items)  # doctest: +SKIP
+    ('ok', 44)
+    """
+    started = time.perf_counter()
+    file = Path(path)
+    doc = {"path": path, "township": township, "status": "ok", "error": None, "hint": None, "format": None}
+    try:
+        doc["size"] = file.stat().st_size
+        doc["sha256"] = digest or sha256(path)
+        document = readers.read_document(file)
+        doc.update(format=document.format, pages=document.pages)
+        items = segment.segment(document.blocks, doc["sha256"], path, township)
+        if document.empty_pages:
+            pages = "、".join(str(page) for page in document.empty_pages[:10])
+            doc["hint"] = f"第 {pages} 页没有文字层（可能是扫描页），这些页未抽取；需要时请提供文字版"
+    except DutylistError as exc:
+        doc.update(status="empty" if isinstance(exc, NoText) else "failed")
+        doc.update(error=getattr(exc, "reason", str(exc)), hint=getattr(exc, "hint", _GENERIC_HINT))
+        items = []
+    except Exception as exc:  # noqa: BLE001 - any bug or library error on one file must not stop the batch
+        doc.update(status="failed", error=f"读取时出错（{type(exc).__name__}: {exc}）", hint=_GENERIC_HINT)
+        items = []
+    # A file that could not even be hashed is keyed by its path, so its failure is still recorded once.
+    doc.setdefault("sha256", hashlib.sha256(path.encode()).hexdigest())
+    return FileResult(doc, items, time.perf_counter() - started)
+
+
+def walk(paths: Iterable[str | Path]) -> Iterator[tuple[str, str]]:
+    """(file path as given, default township) for every file under `paths`, in sorted order.
+
+    Hidden files and folders and Office lock files (~$*) are skipped; symbolic links to folders are followed
+    once (a link back to a folder already walked is not).
+    """
+    for given in paths:
+        given = str(given)
+        root = Path(given)
+        if not root.is_dir():
+            yield given, _folder_name(root.parent)
+            continue
+        township = _folder_name(root)
+        visited: set[tuple[int, int]] = set()
+        for folder, dirs, files in os.walk(given, followlinks=True):
+            info = os.stat(folder)
+            if (info.st_dev, info.st_ino) in visited:
+                dirs[:] = []
+                continue
+            visited.add((info.st_dev, info.st_ino))
+            dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+            for name in sorted(files):
+                if not name.startswith((".", "~$")):
+                    yield os.path.join(folder, name), township
+
+
+def sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes (read in 1 MB chunks): the document's key in the workspace."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _folder_name(folder: Path) -> str:
+    return folder.resolve().name
+
+
+def _results(
+    todo: list[tuple[str, str, str]], jobs: int, backend: str, scheduler: str | None
+) -> Iterator[FileResult]:
+    if not todo:
+        return
+    tasks = (joblib.delayed(extract_file)(path, township, digest) for path, township, digest in todo)
+    if backend == "dask":
+        try:
+            from dask.distributed import Client
+        except ImportError as exc:
+            raise DutylistError(
+                '使用 --backend dask 需要先安装 Dask：pip install "dask[distributed]"'
+                ' / the dask backend needs: pip install "dask[distributed]"'
+            ) from exc
+        with Client(scheduler) as _client, joblib.parallel_config(backend="dask"):
+            yield from joblib.Parallel(n_jobs=-1, return_as="generator_unordered")(tasks)
+        return
+    if backend != "loky":
+        raise DutylistError(
+            f"未知的并行方式 {backend!r}：可选 loky 或 dask / unknown backend; use loky or dask"
+        )
+    if jobs == 1 or len(todo) == 1:
+        yield from (extract_file(path, township, digest) for path, township, digest in todo)
+        return
+    yield from joblib.Parallel(n_jobs=jobs, backend="loky", return_as="generator_unordered")(tasks)
