@@ -41,6 +41,9 @@ train: $(STAMP)
 review: $(STAMP)
 	$(BIN)/dutylist --db $(DB) review
 
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
 docs: $(STAMP)
 	$(BIN)/python tests/test_docs.py
 
