@@ -18,3 +18,20 @@ def db_path(tmp_path):
 def conn(db_path):
     with store.open(db_path) as connection:
         yield connection
+
+
+@pytest.fixture(scope="session")
+def trained_models_dir(tmp_path_factory):
+    """A model trained once per test session from the committed corpus, in a temporary folder."""
+    from classify.train import train
+
+    folder = tmp_path_factory.mktemp("models")
+    train(models_dir=folder)
+    return folder
+
+
+@pytest.fixture
+def trained_models(trained_models_dir, monkeypatch):
+    """The session's trained model, made the default (DUTYLIST_MODELS) for this test."""
+    monkeypatch.setenv("DUTYLIST_MODELS", str(trained_models_dir))
+    return trained_models_dir

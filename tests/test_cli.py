@@ -1,11 +1,15 @@
 """The command line as a clerk meets it: usage errors, clear messages, files written."""
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from dutylist import store
 from dutylist.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args, db=None):
@@ -55,7 +59,9 @@ def test_export_with_nothing_confirmed_says_what_to_do_and_writes_empty_lists(db
 
 def test_classify_in_reports_the_bad_line(db_path, tmp_path, trained_models):
     bad = tmp_path / "items.jsonl"
-    bad.write_text(json.dumps({"id": "1", "text": "负责低保初审"}, ensure_ascii=False) + "\n{oops\n", encoding="utf-8")
+    bad.write_text(
+        json.dumps({"id": "1", "text": "负责低保初审"}, ensure_ascii=False) + "\n{oops\n", encoding="utf-8"
+    )
     result = run("classify", "--in", bad, db=db_path)
     assert result.exit_code == 1
     assert "第 2 行" in result.output and "items.jsonl" in result.output
@@ -65,3 +71,86 @@ def test_stats_on_a_new_workspace(db_path):
     result = run("stats", db=db_path)
     assert result.exit_code == 0
     assert "事项 items: 0" in result.output
+
+
+def test_without_a_model_classify_says_to_train(db_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("DUTYLIST_MODELS", str(tmp_path / "no-models"))
+    result = run("classify", db=db_path)
+    assert result.exit_code == 1
+    assert "make train" in result.output and "Traceback" not in result.output
+
+
+def test_extract_classify_export_on_the_samples(db_path, tmp_path, trained_models):
+    """The main job end to end on the bundled samples, as `make demo` runs it, then a review and an export."""
+    samples = [ROOT / "samples" / "青石镇", ROOT / "samples" / "白沙乡"]
+    items_out = tmp_path / "items.jsonl"
+    first = run("extract", *samples, "--jsonl", items_out, db=db_path)
+    assert first.exit_code == 0, first.output
+    expected = [
+        json.loads(line) for line in (ROOT / "samples" / "expected.jsonl").read_text("utf-8").splitlines()
+    ]
+    lines = [json.loads(line) for line in items_out.read_text("utf-8").splitlines()]
+    assert len(lines) == len(expected)
+    assert set(lines[0]) == {
+        "id",
+        "doc",
+        "file",
+        "township",
+        "page",
+        "locator",
+        "section",
+        "text",
+        "detail",
+        "lead_dept",
+        "coop_depts",
+        "basis",
+        "source_label",
+        "flags",
+    }
+    assert {line["township"] for line in lines} == {"青石镇", "白沙乡"}
+
+    again = run("extract", *samples, db=db_path)
+    assert "新增 new 0" in again.output and "未变跳过 unchanged 4" in again.output
+
+    proposals_out = tmp_path / "proposals.jsonl"
+    classified = run("classify", "--jsonl", proposals_out, db=db_path)
+    assert classified.exit_code == 0, classified.output
+    proposals = [json.loads(line) for line in proposals_out.read_text("utf-8").splitlines()]
+    assert len(proposals) == len(expected)
+    assert {"label", "confidence", "probs", "evidence", "model", "auto_accept"} <= set(proposals[0])
+
+    with store.open(db_path) as conn:
+        for row in store.review_queue(conn, "青石镇", limit=5):
+            store.add_review(conn, row["id"], "confirm", reviewer="王五")
+    out = tmp_path / "青石镇.xlsx"
+    exported = run("export", "--format", "xlsx", "-o", out, "--township", "青石镇", db=db_path)
+    assert "exported 5" in exported.output
+    rows = [
+        row
+        for sheet in load_workbook(out)
+        for row in sheet.iter_rows(min_row=3, values_only=True)
+        if isinstance(row[0], int)
+    ]
+    assert len(rows) == 5
+
+
+def test_classify_in_reads_any_jsonl_with_id_and_text(tmp_path, trained_models):
+    lines = [
+        {
+            "id": "a",
+            "text": "对未取得食品经营许可从事食品经营活动的行政处罚",
+            "lead_dept": "县市场监管局",
+            "extra": 1,
+        },
+        {"id": "b", "text": "组织开展村（社区）党组织书记培训", "section": ["党的建设"]},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8"
+    )
+    out = tmp_path / "out.jsonl"
+    result = run("classify", "--in", source, "--jsonl", out)
+    assert result.exit_code == 0, result.output
+    labelled = {row["id"]: row for row in map(json.loads, out.read_text("utf-8").splitlines())}
+    assert labelled["a"]["label"] == "returned" and labelled["b"]["label"] == "basic"
+    assert labelled["a"]["extra"] == 1 and 0 < labelled["a"]["confidence"] <= 1

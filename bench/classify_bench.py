@@ -1,0 +1,102 @@
+"""Classifier benchmark (`make bench`): the model variants compared, and the locked test split's figures.
+
+For each variant, a model whose three views (classify/features.py) all use it: grouped 5-fold cross-validation
+per view on the training data (what `make train` chooses by), then the model fitted on all training data with its
+validation thresholds and scored on the locked test split (items as written, the same items as bare text, and the
+hard cases: traditional characters, OCR noise, misleading cues). Finally the saved model in models/, if there is
+one, on the same data. Prints Markdown.
+
+Example:
+    $ .venv/bin/python bench/classify_bench.py [--variants logreg,svm_sigmoid] [--models models/]
+"""
+
+import argparse
+import sys
+import time
+
+from classify import corpus
+from classify.evaluate import evaluate
+from classify.features import VIEWS
+from classify.predict import Model, load_model
+from classify.train import VARIANTS, fit_view, folds, text_only, training_data
+from dutylist.errors import DutylistError
+from dutylist.items import LABELS
+
+HEADER = [
+    "| model | data | n | macro-F1 | P basic | R basic | P coop | R coop | P returned | R returned | ECE "
+    "| auto-accept coverage | auto-accept precision |",
+    "|---" * 13 + "|",
+]
+
+
+def _row(name: str, data: str, report: dict) -> str:
+    c = report["per_class"]
+    accept = report.get("auto_accept")
+    precision = accept["precision"] if accept else None
+    return (
+        f"| {name} | {data} | {report['n']} | {report['macro_f1']:.3f} | "
+        + " | ".join(f"{c[label]['precision']:.3f} | {c[label]['recall']:.3f}" for label in LABELS)
+        + f" | {report['ece']:.3f} | "
+        + (f"{100 * accept['coverage']:.1f} %" if accept else "–")
+        + " | "
+        + (f"{100 * precision:.1f} %" if precision is not None else "–")
+        + " |"
+    )
+
+
+def _test_rows(name: str, model: Model, test_rows: list[dict]) -> list[str]:
+    hard = [row for row in test_rows if row.get("hard")]
+    lines = [
+        _row(name, "test", evaluate(model, test_rows)),
+        _row(name, "test as bare text", evaluate(model, [text_only(row) for row in test_rows])),
+    ]
+    return lines + ([_row(name, "test hard cases", evaluate(model, hard))] if hard else [])
+
+
+def run(variants: tuple[str, ...], models_dir: str | None) -> list[str]:
+    started = time.monotonic()
+    data = training_data()
+    rows, y, weights, groups = data["rows"], data["y"], data["weights"], data["groups"]
+    splits = folds(y, groups)
+    test_rows = corpus.load("test")
+    lines = [f"# Classifier benchmark: {len(y)} training items, locked test split {len(test_rows)}", ""]
+    cv_lines, test_lines = [], []
+    for variant in variants:
+        fitted = {view: fit_view(view, rows, y, weights, groups, (variant,), splits) for view in VIEWS}
+        for view, fit in fitted.items():
+            report = {**fit["variants"][variant], "auto_accept": fit["validation"]["overall"]["auto_accept"]}
+            cv_lines.append(_row(variant, f"cross-validation, view {view}", report))
+        meta = {
+            "id": variant,
+            "views": dict.fromkeys(VIEWS, variant),
+            "thresholds": {view: fit["thresholds"] for view, fit in fitted.items()},
+        }
+        model = Model({view: fit["pipeline"] for view, fit in fitted.items()}, meta)
+        test_lines += _test_rows(variant, model, test_rows)
+    lines += ["## Cross-validation on the training data", "", *HEADER, *cv_lines, ""]
+    lines += ["## Locked test split", "", *HEADER, *test_lines]
+    try:
+        saved = load_model(models_dir)
+    except DutylistError as exc:
+        lines += ["", f"No saved model scored: {exc}"]
+    else:
+        lines += _test_rows(f"saved {saved.id}", saved, test_rows)
+    lines += ["", f"{time.monotonic() - started:.0f} s"]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated, default: all")
+    parser.add_argument("--models", default=None, help="folder of the saved model (default: setting models)")
+    args = parser.parse_args(argv)
+    variants = tuple(v for v in args.variants.split(",") if v)
+    unknown = set(variants) - set(VARIANTS)
+    if unknown:
+        parser.error(f"unknown variant(s) {', '.join(sorted(unknown))}; known: {', '.join(VARIANTS)}")
+    print("\n".join(run(variants, args.models)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

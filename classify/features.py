@@ -1,0 +1,180 @@
+"""The model's input: one string per item, built from the item's text and what its source says about it.
+
+`model_input(row)` joins `text` and `detail`, then, after a separator, readable markers for the lead department's
+level ("[牵头:县级部门]" names a county department, "[牵头:乡镇科室]" one of the township's own offices, which is not a
+lead department in the cooperative sense), the department itself, the section headings and the list the source
+put the item under (`source_label`). Missing or unknown fields are simply left out, so `{"id", "text"}` works.
+
+Three views of an item, each with its own fitted pipeline and thresholds, by what the source gives: "lead" for
+items that name a lead department (a table row of a list), "detail" for items with details but no lead department,
+"text" for items with neither (a notice sentence, or `classify --in` with only id and text). The corpus, like real
+lists, names the lead department of nearly every cooperative and returned row, so one model for all learns "no
+lead department means basic" and is then confidently wrong on bare cooperative and returned items. Each view's
+pipeline is trained on every corpus item with the fields the view lacks removed.
+
+The analyzers the vectorizers use are module-level functions, so joblib can pickle the fitted pipeline:
+`text_words` (jieba words of the text and the section markers), `char_text` (the normalised text for char
+n-grams; markers are kept out of them so "县级部门" in a marker never looks like text) and `lead_markers` (the
+lead-department markers, counted apart so that a long text does not dilute them).
+
+Example:
+    >>> doc = model_input({"text": "食品安全隐患排查", "lead_dept": "县统计局", "section": ["平安法治"]})
+    >>> char_text(doc)
+    '食品安全隐患排查'
+    >>> markers_of(doc)
+    ['[牵头:县级部门]', '[部门:县统计局]', '[栏目:平安法治]']
+"""
+
+import functools
+import re
+
+from classify.tokenize import normalise_text, tokenize
+from dutylist.items import LABEL_NAMES
+from dutylist.lexicon import corpus_file, departments
+
+TEXT_SEP = "\x1f"  # between the text and the markers
+MARKER_SEP = "\x1e"  # between markers (a section heading may contain spaces)
+
+COUNTY, TOWNSHIP = "县级部门", "乡镇科室"
+# Fallback when the gazetteer does not know a name: county (or higher) bodies carry an administrative prefix or
+# are county organs stationed in the township (派出所); township offices end in 办/所/站/中心/队.
+_COUNTY_NAME = re.compile(r"^(县|市|区|州|省|国家|团县委|团区委|团市委)|派出所$|(局|委|委员会|部|院|馆)$")
+_TOWNSHIP_NAME = re.compile(r"(办|办公室|所|站|中心|队|室)$")
+_HEADING_NUMBER = re.compile(
+    r"^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*"
+)
+_LIST_CUES = (("收回", "returned"), ("配合", "cooperative"), ("基本", "basic"))
+_LEAD_MARKERS = ("[牵头:", "[部门:")
+
+
+@functools.cache
+def _gazetteer_levels() -> dict[str, str]:
+    """Level ("county", "city", "township") of each department name in corpus/departments.tsv, if it exists."""
+    path = corpus_file("departments.tsv")
+    levels: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            fields = line.split("\t")
+            if len(fields) >= 3 and not line.startswith("#") and fields[2].strip():
+                levels[normalise_text(fields[0].strip())] = fields[2].strip()
+    return levels
+
+
+def lead_level(name: str) -> str:
+    """COUNTY, TOWNSHIP or "" (no department named) for a lead-department cell.
+
+    >>> lead_level("县市场监督管理局"), lead_level("综合行政执法队"), lead_level("")
+    ('县级部门', '乡镇科室', '')
+    """
+    name = normalise_text(name).strip()
+    if not name:
+        return ""
+    level = _gazetteer_levels().get(name)
+    if level:
+        return TOWNSHIP if level == "township" else COUNTY
+    if _COUNTY_NAME.search(name):
+        return COUNTY
+    return TOWNSHIP if _TOWNSHIP_NAME.search(name) else COUNTY
+
+
+def _list_label(heading: str) -> str | None:
+    """The label a list heading names (基本履职事项清单 → basic), or None for an ordinary heading."""
+    if "履职" not in heading and "收回" not in heading:
+        return None
+    return next((label for cue, label in _LIST_CUES if cue in heading), None)
+
+
+def markers(row: dict) -> list[str]:
+    """Readable markers for what the item's source says besides its text (see the module docstring)."""
+    out: list[str] = []
+    lead = str(row.get("lead_dept") or "").strip()
+    level = lead_level(lead)
+    if level:
+        out.append(f"[牵头:{level}]")
+        canonical = departments().get(normalise_text(lead), normalise_text(lead))
+        out.append(f"[部门:{canonical}]")
+    listed = row.get("source_label")
+    section = row.get("section") or []
+    for heading in section if isinstance(section, list) else [section]:
+        heading = _HEADING_NUMBER.sub("", normalise_text(str(heading))).strip()
+        if heading and _list_label(heading):
+            listed = listed or _list_label(heading)
+        elif heading:
+            out.append(f"[栏目:{heading}]")
+    if listed in LABEL_NAMES:
+        out.append(f"[来源清单:{LABEL_NAMES[listed]}]")
+    return out
+
+
+VIEWS = ("lead", "detail", "text")
+_DROPPED = {"lead": (), "detail": ("lead_dept",), "text": ("lead_dept", "detail")}
+
+
+def view_of(row: dict) -> str:
+    """The view for an item: "lead" if it names a lead department, else "detail" if it has details, else "text".
+
+    >>> view_of({"text": "摸排", "lead_dept": "县民政局"}), view_of({"text": "摸排", "detail": "入户核实"})
+    ('lead', 'detail')
+    """
+    for view, field in (("lead", "lead_dept"), ("detail", "detail")):
+        if str(row.get(field) or "").strip():
+            return view
+    return "text"
+
+
+def as_view(row: dict, view: str) -> dict:
+    """The item with the fields `view` does not use removed (how the view's pipeline is trained on it)."""
+    return {key: value for key, value in row.items() if key not in _DROPPED[view]}
+
+
+def model_input(row: dict, view: str = "lead") -> str:
+    """The string the pipeline of `view` reads for one item: the text (+ detail), then the markers."""
+    row = as_view(row, view)
+    text = " ".join(str(row.get(key) or "").strip() for key in ("text", "detail")).strip()
+    return text + TEXT_SEP + MARKER_SEP.join(markers(row))
+
+
+def char_text(doc: str) -> str:
+    """The normalised text part of a `model_input` string (preprocessor of the char n-gram vectorizer)."""
+    return normalise_text(doc.split(TEXT_SEP, 1)[0])
+
+
+def markers_of(doc: str) -> list[str]:
+    """The markers part of a `model_input` string."""
+    _, _, tail = doc.partition(TEXT_SEP)
+    return [marker for marker in tail.split(MARKER_SEP) if marker]
+
+
+def lead_markers(doc: str) -> list[str]:
+    """Analyzer of the lead-department features: the [牵头:…] and [部门:…] markers, counted 0/1 apart from the
+    words, so that a long text does not dilute what the lead-department column says."""
+    return [marker for marker in markers_of(doc) if marker.startswith(_LEAD_MARKERS)]
+
+
+def text_words(doc: str) -> list[str]:
+    """Analyzer of the word vectorizer: jieba words of the text, plus the section and source-list markers.
+
+    A department named in the text becomes its canonical name (县市场监管局 → 县市场监督管理局) plus a marker of its
+    level ("[文中:县级部门]"), so "由县XX局负责" generalises over departments the corpus rarely names. Section
+    headings stay among the words (weighted like one): as separate 0/1 features they outweigh the text.
+    """
+    others = [marker for marker in markers_of(doc) if not marker.startswith(_LEAD_MARKERS)]
+    return [*_text_words(doc.split(TEXT_SEP, 1)[0]), *others]
+
+
+def word_features(doc: str) -> list[str]:
+    """Every word-like feature of a `model_input` string: its text words and all its markers."""
+    return [*text_words(doc), *lead_markers(doc)]
+
+
+@functools.lru_cache(maxsize=50_000)
+def _text_words(text: str) -> tuple[str, ...]:
+    # Cached: training tokenises each item once per view and fold, and jieba is most of the time spent.
+    known = departments()
+    words: list[str] = []
+    for word in tokenize(text):
+        if word in known:
+            words += [known[word], f"[文中:{lead_level(word)}]"]
+        else:
+            words.append(word)
+    return tuple(words)

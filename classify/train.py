@@ -1,0 +1,332 @@
+"""`make train`: fit the classifier on the corpus train split plus the workspace's reviewed items.
+
+Steps:
+1. Data: corpus train split + the latest confirmed label of every reviewed workspace item (weight 3: a reviewer's
+   decision outweighs a corpus item); items with the same normalised text collapse to one, the reviewed label
+   winning; reviewed items whose text is a locked test item are left out, so the test split stays unseen.
+2. For each view (classify/features.py: items with a lead department, with details only, with text only),
+   the variants (word TF-IDF over jieba tokens + markers, char 1-3-gram TF-IDF, then a linear model with
+   probabilities) are compared by grouped cross-validation (groups = corpus `source`, so variants of one duty
+   never sit on both sides of a fold); the best macro-F1 wins.
+3. The winner's out-of-fold predictions are the validation data for the per-class auto-accept thresholds:
+   the smallest confidence at which the items accepted for a label reach 98 % precision (1.01 = never).
+4. The winners are refit on all training data, saved with their SHA-256 in model.json, scored on the locked test
+   split and described in MODEL_CARD.md.
+
+Example:
+    >>> metrics = train(models_dir=tmp_path)  # doctest: +SKIP
+    >>> metrics["test"]["macro_f1"] > 0.75  # doctest: +SKIP
+    True
+"""
+
+import json
+import os
+import sqlite3
+import time
+from datetime import datetime
+from pathlib import Path
+
+import joblib
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
+from sklearn.naive_bayes import ComplementNB
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
+
+from classify import card, corpus
+from classify.evaluate import evaluate, scores
+from classify.features import VIEWS, as_view, char_text, lead_markers, model_input, text_words, view_of
+from classify.predict import META_FILE, MODEL_FILE, Model, sha256_file
+from dutylist import config, store
+from dutylist.items import LABELS, normalise
+
+VARIANTS = ("logreg", "svm_sigmoid", "cnb_sigmoid")
+FOLDS = 5
+CALIBRATION_FOLDS = 3
+REVIEW_WEIGHT = 3.0
+TARGET_PRECISION = 0.98
+# The target must hold for the Wilson lower bound of the validation precision (z = 1, about 84 % one-sided), not
+# just the observed value: a threshold resting on a few dozen validation items would otherwise let slightly more
+# errors through on new items (measured: returned items 96 % instead of 98 %). Perfect precision needs at least
+# 49 accepted validation items before a label is auto-accepted at all.
+CONFIDENCE_Z = 1.0
+NEVER = 1.01
+SEED = 0
+
+
+def make_features(view: str = "lead") -> FeatureUnion:
+    """jieba words and character 1-3-grams (sublinear TF-IDF each), and in the "lead" view the lead-department
+    markers as 0/1 features (the other views have none)."""
+    parts = [
+        ("word", TfidfVectorizer(analyzer=text_words, sublinear_tf=True)),
+        (
+            "char",
+            TfidfVectorizer(
+                analyzer="char", preprocessor=char_text, ngram_range=(1, 3), min_df=2, sublinear_tf=True
+            ),
+        ),
+    ]
+    if view == "lead":
+        parts.append(("lead", CountVectorizer(analyzer=lead_markers, binary=True)))
+    return FeatureUnion(parts)
+
+
+def make_classifier(variant: str, y: np.ndarray, groups: np.ndarray):
+    """A linear classifier with probabilities; calibrated variants calibrate on grouped inner folds."""
+    if variant == "logreg":
+        return LogisticRegression(C=20.0, class_weight="balanced", solver="newton-cg", max_iter=1000)
+    inner = list(GroupKFold(n_splits=CALIBRATION_FOLDS).split(np.zeros(len(y)), y, groups))
+    if variant == "svm_sigmoid":
+        base = LinearSVC(C=0.5, class_weight="balanced")
+    elif variant == "cnb_sigmoid":
+        base = ComplementNB(alpha=0.3)
+    else:
+        raise ValueError(f"unknown variant {variant!r}; known: {', '.join(VARIANTS)}")
+    return CalibratedClassifierCV(base, method="sigmoid", cv=inner)
+
+
+def folds(y: np.ndarray, groups: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The cross-validation folds: stratified by label, grouped by source, fixed by SEED."""
+    splitter = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    return list(splitter.split(np.zeros(len(y)), y, groups))
+
+
+def training_data(corpus_dir: str | Path | None = None, conn: sqlite3.Connection | None = None) -> dict:
+    """Rows, labels, weights and groups to train on, with counts for the model card.
+
+    Returns {"rows", "y", "weights", "groups", "counts"}; see the module docstring for the rules.
+    """
+    test_texts = {normalise(row["text"]) for row in corpus.load("test", corpus_dir)}
+    by_text: dict[str, tuple[dict, float, str]] = {}
+    corpus_duplicates = 0
+    for row in corpus.load("train", corpus_dir):
+        key = normalise(row["text"])
+        if key in by_text or key in test_texts:
+            corpus_duplicates += 1
+            continue
+        by_text[key] = (row, 1.0, str(row.get("source") or row["id"]))
+    reviewed = sorted(store.reviewed_labels(conn), key=lambda r: r.get("reviewed_at") or "") if conn else []
+    reviewed_keys: set[str] = set()
+    reviewed_in_test = 0
+    for row in reviewed:  # oldest first, so the latest decision on a text wins
+        key = normalise(row["text"])
+        if key in test_texts:
+            reviewed_in_test += 1
+            continue
+        reviewed_keys.add(key)
+        by_text[key] = (row, REVIEW_WEIGHT, f"review:{key}")
+    entries = list(by_text.values())
+    rows = [row for row, _, _ in entries]
+    y = np.array([row["label"] for row in rows])
+    return {
+        "rows": rows,
+        "y": y,
+        "weights": np.array([weight for _, weight, _ in entries]),
+        "groups": np.array([group for _, _, group in entries]),
+        "counts": {
+            "train": len(rows),
+            "reviewed": len(reviewed_keys),
+            "reviewed_in_test_left_out": reviewed_in_test,
+            "corpus_duplicates_dropped": corpus_duplicates,
+            "train_labels": {label: int((y == label).sum()) for label in LABELS},
+        },
+    }
+
+
+def cross_validate(
+    docs: list[str],
+    y: np.ndarray,
+    weights: np.ndarray,
+    groups: np.ndarray,
+    variants=VARIANTS,
+    splits: list[tuple[np.ndarray, np.ndarray]] | None = None,
+    view: str = "lead",
+) -> dict[str, np.ndarray]:
+    """Out-of-fold class probabilities (columns in LABELS order) of each variant, on `splits` (default `folds`).
+
+    The features are fitted once per fold and shared by the variants, which is what makes comparing several
+    variants affordable inside `make train`.
+    """
+    docs = np.asarray(docs, dtype=object)
+    out = {variant: np.zeros((len(y), len(LABELS))) for variant in variants}
+    for fit_idx, val_idx in splits or folds(y, groups):
+        features = make_features(view)
+        x_fit = features.fit_transform(docs[fit_idx])
+        x_val = features.transform(docs[val_idx])
+        for variant in variants:
+            classifier = make_classifier(variant, y[fit_idx], groups[fit_idx])
+            classifier.fit(x_fit, y[fit_idx], sample_weight=weights[fit_idx])
+            columns = [list(classifier.classes_).index(label) for label in LABELS]
+            out[variant][val_idx] = classifier.predict_proba(x_val)[:, columns]
+    return out
+
+
+def wilson_lower_bound(precision: np.ndarray, count: np.ndarray, z: float = CONFIDENCE_Z) -> np.ndarray:
+    """Wilson score lower bound of a proportion observed on `count` items.
+
+    >>> round(float(wilson_lower_bound(np.array([1.0]), np.array([49]))[0]), 3)
+    0.98
+    """
+    spread = z * np.sqrt(precision * (1 - precision) / count + z * z / (4 * count * count))
+    return (precision + z * z / (2 * count) - spread) / (1 + z * z / count)
+
+
+def choose_thresholds(y: np.ndarray, probs: np.ndarray) -> tuple[dict[str, float], dict[str, dict]]:
+    """Per label, the smallest confidence whose accepted validation items reach TARGET_PRECISION.
+
+    Items count for the label they are predicted as, and the precision that must reach the target is the Wilson
+    lower bound (see CONFIDENCE_Z); NEVER when no threshold does. Returns the thresholds and, per label, what
+    they accept on validation.
+    """
+    predicted = np.asarray(LABELS)[probs.argmax(axis=1)]
+    confidence = probs.max(axis=1)
+    thresholds, details = {}, {}
+    for label in LABELS:
+        mine = predicted == label
+        order = np.argsort(-confidence[mine])
+        conf, right = confidence[mine][order], (y[mine] == label)[order]
+        # precision of the k most confident items; a threshold can only cut between distinct confidences
+        count = np.arange(1, len(right) + 1)
+        precision = np.cumsum(right) / count
+        cut_ok = np.append(conf[1:] < conf[:-1], True)
+        good = np.flatnonzero((wilson_lower_bound(precision, count) >= TARGET_PRECISION) & cut_ok)
+        if len(good):
+            k = int(good[-1])
+            thresholds[label] = float(conf[k])
+            details[label] = {
+                "threshold": float(conf[k]),
+                "accepted": k + 1,
+                "precision": float(precision[k]),
+                "lower_bound": float(wilson_lower_bound(precision[k], count[k])),
+                "coverage": float((k + 1) / mine.sum()),
+            }
+        else:
+            thresholds[label] = NEVER
+            details[label] = {"threshold": NEVER, "accepted": 0, "precision": None, "coverage": 0.0}
+    return thresholds, details
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def fit_view(
+    view: str,
+    rows: list[dict],
+    y: np.ndarray,
+    weights: np.ndarray,
+    groups: np.ndarray,
+    variants=VARIANTS,
+    splits: list[tuple[np.ndarray, np.ndarray]] | None = None,
+) -> dict:
+    """Compare the variants for one view, set its thresholds on the winner's out-of-fold predictions, refit.
+
+    Every training item is used, without the fields the view lacks (`as_view`); variants and thresholds are
+    judged on the items the view will meet, those that still go to this view once stripped.
+    """
+    docs = [model_input(row, view) for row in rows]
+    mine = np.array([view_of(as_view(row, view)) == view for row in rows])
+    oof = cross_validate(docs, y, weights, groups, variants, splits, view)
+    compared = {variant: _summary(scores(y[mine], probs[mine])) for variant, probs in oof.items()}
+    chosen = max(variants, key=lambda v: compared[v]["macro_f1"])
+    thresholds, per_class = choose_thresholds(y[mine], oof[chosen][mine])
+    pipeline = Pipeline(
+        [("features", make_features(view)), ("classifier", make_classifier(chosen, y, groups))]
+    )
+    pipeline.fit(docs, y, classifier__sample_weight=weights)
+    return {
+        "pipeline": pipeline,
+        "variant": chosen,
+        "variants": compared,
+        "thresholds": thresholds,
+        "validation": {
+            "per_class": per_class,
+            "overall": _summary(scores(y[mine], oof[chosen][mine], LABELS, thresholds)),
+        },
+    }
+
+
+def text_only(row: dict) -> dict:
+    """An item as `classify --in` may get it: id and text (and label, to score it)."""
+    return {key: row[key] for key in ("id", "text", "label") if key in row}
+
+
+def train(
+    models_dir: str | Path | None = None,
+    corpus_dir: str | Path | None = None,
+    conn: sqlite3.Connection | None = None,
+    variants: tuple[str, ...] = VARIANTS,
+) -> dict:
+    """Train, save models/model.joblib + model.json + MODEL_CARD.md, and return the metrics.
+
+    Returns {"model", "views", "test", "test_text_only", "test_hard", "counts", "seconds"}; `test` holds the
+    locked test split's figures (macro_f1, per_class, confusion, ece, auto_accept) with each item as written,
+    `test_text_only` the same items given as bare text.
+    """
+    started = time.monotonic()
+    folder = Path(models_dir or config.get("models"))
+    folder.mkdir(parents=True, exist_ok=True)
+    data = training_data(corpus_dir, conn)
+    splits = folds(data["y"], data["groups"])
+    fitted = {
+        view: fit_view(view, data["rows"], data["y"], data["weights"], data["groups"], variants, splits)
+        for view in VIEWS
+    }
+
+    path = folder / MODEL_FILE
+    joblib.dump(
+        {view: fit["pipeline"] for view, fit in fitted.items()},
+        path.with_name(path.name + ".tmp"),
+        compress=3,
+    )
+    os.replace(path.with_name(path.name + ".tmp"), path)
+    digest = sha256_file(path)
+    created = datetime.now().astimezone()
+    meta = {
+        "id": f"m-{created:%Y%m%d%H%M%S}-{digest[:8]}",
+        "sha256": digest,
+        "created": created.isoformat(timespec="seconds"),
+        "labels": list(LABELS),
+        "views": {view: fit["variant"] for view, fit in fitted.items()},
+        "thresholds": {view: fit["thresholds"] for view, fit in fitted.items()},
+        "counts": data["counts"],
+    }
+    model = Model({view: fit["pipeline"] for view, fit in fitted.items()}, meta, path)
+    test_rows = corpus.load("test", corpus_dir)
+    hard_rows = [row for row in test_rows if row.get("hard")]
+    reports = {
+        "test": evaluate(model, test_rows),
+        "test_text_only": evaluate(model, [text_only(row) for row in test_rows]),
+        "test_hard": evaluate(model, hard_rows) if hard_rows else None,
+    }
+    metrics = {
+        "model": meta["id"],
+        "views": {
+            view: {key: fit[key] for key in ("variant", "variants", "thresholds", "validation")}
+            for view, fit in fitted.items()
+        },
+        **{name: _summary(report) if report else None for name, report in reports.items()},
+        "counts": {
+            **data["counts"],
+            "test": len(test_rows),
+            "test_hard": len(hard_rows),
+            "test_views": {view: sum(view_of(row) == view for row in test_rows) for view in VIEWS},
+        },
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    meta["metrics"] = {key: metrics[key] for key in ("views", "test", "test_text_only", "counts")}
+    _write_atomic(folder / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2).encode("utf-8"))
+    card.write(folder / card.CARD_FILE, meta, metrics, reports)
+    if conn is not None:
+        store.add_model(conn, meta["id"], str(path), digest, meta["metrics"])
+    return metrics
+
+
+def _summary(report: dict) -> dict:
+    """A report without the per-item error list (kept out of model.json)."""
+    return {key: value for key, value in report.items() if key != "errors"}
