@@ -30,3 +30,7 @@ class ModelTampered(DutylistError):
 
 class BadInput(DutylistError):
     """An input file (JSONL, corpus) has lines that cannot be used."""
+
+
+class NoConfirmedList(DutylistError):
+    """A township is not in the workspace, or has no confirmed list to check or compare against yet."""
