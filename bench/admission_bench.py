@@ -133,14 +133,16 @@ def compare_section(conn) -> list[str]:
     return lines
 
 
-def main() -> None:
+def markdown() -> list[str]:
+    """The admission and comparison sections, for bench/run.py."""
     with tempfile.TemporaryDirectory(prefix="dutylist-bench-") as folder:
         conn, notices = evaluate.workspace(Path(folder))
         with conn:
-            lines = ["# Admission check and comparison benchmark", ""]
-            lines += admission_section(conn, notices)
-            lines += compare_section(conn)
-    print("\n".join(lines))
+            return admission_section(conn, notices) + compare_section(conn)
+
+
+def main() -> None:
+    print("\n".join(["# Admission check and comparison benchmark", "", *markdown()]))
 
 
 if __name__ == "__main__":

@@ -85,6 +85,11 @@ def run(variants: tuple[str, ...], models_dir: str | None) -> list[str]:
     return lines
 
 
+def markdown() -> list[str]:
+    """Every variant and the saved model, for bench/run.py."""
+    return run(VARIANTS, None)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated, default: all")

@@ -116,7 +116,9 @@ def main() -> int:
         "",
         *extraction(),
         *optional("bench.classify_bench", "Classifier (locked test split)"),
-        *optional("bench.admission_bench", "Admission check (tests/notices)"),
+        *optional(
+            "bench.admission_bench", "Admission check and township comparison (tests/notices, tests/lists)"
+        ),
         *optional("bench.review_bench", "Review workspace at scale"),
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")

@@ -1014,8 +1014,28 @@ def to_pdf(document, path: Path) -> None:
         shutil.move(Path(tmp) / f"{path.stem}.pdf", path)
 
 
+def scanned_pdf(path: Path) -> None:
+    """A page as a scanner makes it: one grey image with ruled lines and no text layer, so that the demo shows
+    how a file that needs OCR is reported."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    image = Image.new("L", (620, 877), 236)
+    draw = ImageDraw.Draw(image)
+    for top in range(120, 800, 34):
+        draw.line((60, top, 560, top), fill=90, width=2)
+        draw.rectangle((70, top + 8, 70 + (top * 7) % 380, top + 20), fill=150)
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    pdf.drawImage(ImageReader(image), 0, 0, *A4)
+    pdf.showPage()
+    pdf.save()
+
+
 def main() -> None:
     outputs = {
+        "白沙乡/扫描件_村规民约备案表.pdf": scanned_pdf,
         "青石镇/青石镇履行职责事项清单.docx": lambda p: save_docx(list_document("青石镇", False), p),
         "白沙乡/白沙乡履行职责事项清单.pdf": lambda p: to_pdf(list_document("白沙乡", True), p),
         FLOOD["file"]: lambda p: save_docx(notice_document(FLOOD, typed_numbers=False), p),

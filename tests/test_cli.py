@@ -86,6 +86,11 @@ def test_extract_classify_export_on_the_samples(db_path, tmp_path, trained_model
     items_out = tmp_path / "items.jsonl"
     first = run("extract", *samples, "--jsonl", items_out, db=db_path)
     assert first.exit_code == 0, first.output
+    assert (
+        "失败 failed 1" in first.output
+        and "扫描件_村规民约备案表.pdf" in first.output
+        and "OCR" in first.output
+    )
     expected = [
         json.loads(line) for line in (ROOT / "samples" / "expected.jsonl").read_text("utf-8").splitlines()
     ]

@@ -5,6 +5,7 @@ Run `make docs` (this file as a script) to regenerate docs/cli.md after changing
 
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from dutylist import config
@@ -14,11 +15,27 @@ ROOT = Path(__file__).resolve().parents[1]
 CLI_DOC = ROOT / "docs" / "cli.md"
 
 
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[list[str]]:
+    """[] for the top level, then every command and every group's subcommands, in name order."""
+    paths = [list(prefix)]
+    for name in sorted(group.commands):
+        command = group.commands[name]
+        if isinstance(command, click.Group):
+            paths += _command_paths(command, (*prefix, name))
+        else:
+            paths.append([*prefix, name])
+    return paths
+
+
 def render_cli_doc() -> str:
     runner = CliRunner()
-    parts = ["# dutylist CLI reference", "", "Generated from `--help` by `make docs`; do not edit by hand.", ""]
-    commands = [[]] + [[name] for name in sorted(main.commands)]
-    for args in commands:
+    parts = [
+        "# dutylist CLI reference",
+        "",
+        "Generated from `--help` by `make docs`; do not edit by hand.",
+        "",
+    ]
+    for args in _command_paths(main):
         result = runner.invoke(main, [*args, "--help"], prog_name="dutylist", terminal_width=110)
         parts += [f"## dutylist {' '.join(args)}".rstrip(), "", "```", result.output.rstrip(), "```", ""]
     return "\n".join(parts)

@@ -37,10 +37,19 @@ def extracted() -> dict:
     return {file: batch.extract_file(str(ROOT / file), Path(file).parent.name) for file in EXPECTED}
 
 
+SCANNED = "samples/白沙乡/扫描件_村规民约备案表.pdf"
+
+
 def test_every_sample_file_has_expected_items():
     files = {str(path.relative_to(ROOT)) for path in SAMPLES.rglob("*") if path.suffix in (".pdf", ".docx")}
-    assert files == set(EXPECTED)
+    assert files - {SCANNED} == set(EXPECTED)
     assert {Path(file).suffix for file in files} == {".pdf", ".docx"}
+
+
+def test_the_scanned_sample_is_reported_as_needing_ocr():
+    result = batch.extract_file(str(ROOT / SCANNED), "白沙乡")
+    assert result.doc["status"] == "empty" and result.items == []
+    assert "扫描件" in result.doc["error"] and result.doc["hint"]
 
 
 @pytest.mark.parametrize("file", sorted(EXPECTED))
