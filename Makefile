@@ -25,8 +25,11 @@ demo: $(STAMP) models/model.joblib
 	$(BIN)/dutylist --db $(DB) classify
 	$(BIN)/dutylist --db $(DB) export --proposals --format xlsx -o workspace/demo-proposals.xlsx
 	@echo ""
-	@echo "模型建议已写入 workspace/demo-proposals.xlsx。下一步：运行 make review，在浏览器中打开 http://127.0.0.1:8501 审核。"
-	@echo "Proposals written to workspace/demo-proposals.xlsx. Next: run 'make review' and open http://127.0.0.1:8501."
+	@echo "模型建议已写入 workspace/demo-proposals.xlsx。"
+	@echo "下一步：先创建审核账号  $(BIN)/dutylist user add 张三 --role admin"
+	@echo "        再运行 make review，在浏览器中打开 http://127.0.0.1:8501 登录审核。"
+	@echo "Proposals written to workspace/demo-proposals.xlsx. Next: create an account with"
+	@echo "'$(BIN)/dutylist user add NAME --role admin', then run 'make review' and open http://127.0.0.1:8501."
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -8,11 +8,16 @@ Example:
     ...     store.stats(conn)["items"]
 """
 
+import hashlib
+import hmac
 import json
+import os
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -153,15 +158,15 @@ def save_document(conn: sqlite3.Connection, doc: dict, items: Iterable[Item]) ->
                 "at": now(),
             },
         )
-        before = conn.total_changes
-        conn.executemany(
+        # rowcount, not total_changes: the search index triggers (m002) change rows too.
+        inserted = conn.executemany(
             """INSERT OR IGNORE INTO items (id, doc, seq, township, file, page, locator, section, text, detail,
                    lead_dept, coop_depts, basis, source_label, flags, created_at)
                VALUES (:id, :doc, :seq, :township, :file, :page, :locator, :section, :text, :detail,
                    :lead_dept, :coop_depts, :basis, :source_label, :flags, :at)""",
             [_item_params(item, seq, now()) for seq, item in enumerate(items)],
         )
-        return conn.total_changes - before
+        return inserted.rowcount
 
 
 def _item_params(item: Item, seq: int, at: str) -> dict:
@@ -268,36 +273,6 @@ def _with_status(row: dict) -> dict:
     return row
 
 
-def review_queue(conn: sqlite3.Connection, township: str | None = None, limit: int = 50) -> list[dict]:
-    """Pending items that have a proposal, least confident first (where a reviewer helps most)."""
-    sql = _STATE_SQL + " WHERE p.label IS NOT NULL AND COALESCE(r.status, 'pending') = 'pending'"
-    params: list = []
-    if township:
-        sql += " AND items.township = ?"
-        params.append(township)
-    sql += " ORDER BY p.confidence ASC, items.doc, items.seq LIMIT ?"
-    return [_with_status(_row(row)) for row in conn.execute(sql, [*params, limit])]
-
-
-def review_progress(conn: sqlite3.Connection, township: str | None = None) -> dict:
-    """How many items have a proposal and how many of those a reviewer has decided (counted in SQL, so the
-    review page stays fast on a large workspace).
-
-    >>> store.review_progress(conn, "青石镇")  # doctest: +SKIP
-    {'total': 120, 'reviewed': 45}
-    """
-    sql = """SELECT COUNT(*),
-                    COALESCE(SUM((SELECT status FROM reviews WHERE item_id = items.id ORDER BY id DESC LIMIT 1)
-                                 IN ('confirmed', 'rejected')), 0)
-             FROM items WHERE EXISTS (SELECT 1 FROM proposals WHERE proposals.item_id = items.id)"""
-    params: list = []
-    if township:
-        sql += " AND items.township = ?"
-        params.append(township)
-    total, reviewed = conn.execute(sql, params).fetchone()
-    return {"total": total, "reviewed": reviewed}
-
-
 def items_with_proposals(conn: sqlite3.Connection, township: str | None = None) -> list[dict]:
     """Every item that has a proposal, with its latest proposal and review state, in document order."""
     sql, params = _STATE_SQL + " WHERE p.label IS NOT NULL", []
@@ -329,34 +304,70 @@ def add_review(
     label: str | None = None,
     reviewer: str | None = None,
     note: str = "",
+    batch: str | None = None,
 ) -> dict:
-    """Append one review event and return it.
+    """Append one review event and return it; the item's lease (if any) is released.
 
     action: "confirm" (the proposal's label, or `label` if given), "relabel" (to `label`), "reject" (not a duty),
-    "undo" (back to the state before the item's latest event), "import" (a published list's label).
+    "undo" (back to the state before the item's latest event, reverting an edit's fields), "import" (a published
+    list's label), "flag" (an extraction error, `note` says what). Edits go through `edit_item`.
     """
     reviewer = reviewer or config.get("reviewer")
     with transaction(conn):
-        state = item_state(conn, item_id)
-        if state is None:
-            raise KeyError(f"no item {item_id!r} in this workspace")
-        old = state["final_label"] if state["status"] == "confirmed" else state["proposed_label"]
-        if action == "undo":
-            status, new = _state_before_latest(conn, item_id)
-        elif action == "reject":
-            status, new = "rejected", None
-        elif action in ("confirm", "relabel", "import"):
-            status, new = "confirmed", label or state["proposed_label"]
-            if new not in LABELS:
-                raise ValueError(f"label must be one of {', '.join(LABELS)}, got {new!r}")
-        else:
-            raise ValueError(f"unknown review action {action!r}")
-        cursor = conn.execute(
-            """INSERT INTO reviews (item_id, reviewer, at, action, old_label, new_label, status, model_id,
-                                    text, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (item_id, reviewer, now(), action, old, new, status, state["model_id"], state["text"], note),
-        )
-        return dict(conn.execute("SELECT * FROM reviews WHERE id = ?", (cursor.lastrowid,)).fetchone())
+        return _append_review(conn, item_id, action, label, reviewer, note, batch)
+
+
+def _append_review(
+    conn: sqlite3.Connection,
+    item_id: str,
+    action: str,
+    label: str | None,
+    reviewer: str,
+    note: str = "",
+    batch: str | None = None,
+    changes: dict | None = None,
+) -> dict:
+    """Insert one review event inside the caller's transaction."""
+    state = item_state(conn, item_id)
+    if state is None:
+        raise KeyError(f"no item {item_id!r} in this workspace")
+    old = state["final_label"] if state["status"] == "confirmed" else state["proposed_label"]
+    if action == "undo":
+        status, new = _state_before_latest(conn, item_id)
+        changes = _revert_edit(conn, item_id)
+    elif action == "reject":
+        status, new = "rejected", None
+    elif action == "flag":
+        status, new = "flagged", None
+    elif action == "edit":
+        status, new = state["status"], state["final_label"]
+    elif action in ("confirm", "relabel", "import"):
+        status, new = "confirmed", label or state["proposed_label"]
+        if new not in LABELS:
+            raise ValueError(f"label must be one of {', '.join(LABELS)}, got {new!r}")
+    else:
+        raise ValueError(f"unknown review action {action!r}")
+    text = (changes or {}).get("text", [state["text"]])[0]
+    cursor = conn.execute(
+        """INSERT INTO reviews (item_id, reviewer, at, action, old_label, new_label, status, model_id,
+                                text, note, batch, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            item_id,
+            reviewer,
+            now(),
+            action,
+            old,
+            new,
+            status,
+            state["model_id"],
+            text,
+            note,
+            batch,
+            json.dumps(changes or {}, ensure_ascii=False),
+        ),
+    )
+    conn.execute("DELETE FROM leases WHERE item_id = ?", (item_id,))
+    return dict(conn.execute("SELECT * FROM reviews WHERE id = ?", (cursor.lastrowid,)).fetchone())
 
 
 def _state_before_latest(conn: sqlite3.Connection, item_id: str) -> tuple[str, str | None]:
@@ -396,7 +407,7 @@ def stats(conn: sqlite3.Connection) -> dict:
         "proposed": {label: sum(s["proposed_label"] == label for s in states) for label in LABELS},
         "status": {
             status: sum(s["status"] == status for s in states)
-            for status in ("pending", "confirmed", "rejected")
+            for status in ("pending", "confirmed", "rejected", "flagged")
         },
         "confirmed": {
             label: sum(s["final_label"] == label and s["status"] == "confirmed" for s in states)
@@ -405,3 +416,388 @@ def stats(conn: sqlite3.Connection) -> dict:
         "models": one("SELECT COUNT(*) FROM models"),
         "reviews": one("SELECT COUNT(*) FROM reviews"),
     }
+
+
+# Review app: users, queue with leases, edits, bulk decisions, dashboard figures -----------------------------
+
+ROLES = ("reviewer", "admin")
+SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+LEASE_SECONDS = 600
+EDITABLE = ("text", "detail", "lead_dept", "coop_depts", "basis")
+QUEUE_MODES = ("uncertain", "document", "audit")
+
+
+def _password_hash(password: str, salt: bytes) -> str:
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, **SCRYPT).hex()
+
+
+def add_user(conn: sqlite3.Connection, name: str, role: str, password: str) -> None:
+    """Create a user, or give an existing one a new role and password.
+
+    >>> store.add_user(conn, "张三", "admin", "s3cret-pass")  # doctest: +SKIP
+    """
+    name = name.strip()
+    if not name:
+        raise ValueError("用户名不能为空 / the name is empty")
+    if role not in ROLES:
+        raise ValueError(
+            f"角色只能是 {' / '.join(ROLES)} / role must be one of {', '.join(ROLES)}, got {role!r}"
+        )
+    if len(password) < 6:
+        raise ValueError("密码至少 6 个字符 / the password needs at least 6 characters")
+    salt = os.urandom(16)
+    with transaction(conn):
+        conn.execute(
+            """INSERT INTO users (name, role, salt, password_hash, created_at) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT(name) DO UPDATE SET role = excluded.role, salt = excluded.salt,
+                   password_hash = excluded.password_hash""",
+            (name, role, salt.hex(), _password_hash(password, salt), now()),
+        )
+
+
+def check_password(conn: sqlite3.Connection, name: str, password: str) -> dict | None:
+    """The user ({name, role}) if `password` is theirs, else None (an unknown name costs the same time).
+
+    >>> store.check_password(conn, "张三", "s3cret-pass")  # doctest: +SKIP
+    {'name': '张三', 'role': 'admin'}
+    """
+    row = conn.execute("SELECT * FROM users WHERE name = ?", (name.strip(),)).fetchone()
+    salt = bytes.fromhex(row["salt"]) if row else b"\0" * 16
+    digest = _password_hash(password, salt)
+    if row and hmac.compare_digest(digest, row["password_hash"]):
+        return {"name": row["name"], "role": row["role"]}
+    return None
+
+
+def users(conn: sqlite3.Connection) -> list[dict]:
+    return [dict(row) for row in conn.execute("SELECT name, role, created_at FROM users ORDER BY name")]
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which items the review queue serves, and in which order.
+
+    mode: "uncertain" (smallest margin between the two most probable labels first), "document" (document by
+    document, in source order) or "audit" (a fixed random sample of auto-accepted items). status None means any.
+
+    >>> store.QueueFilter(mode="document", label="returned", search="行政处罚")  # doctest: +SKIP
+    """
+
+    mode: str = "uncertain"
+    township: str | None = None
+    doc: str | None = None
+    section: str = ""
+    label: str | None = None
+    min_confidence: float | None = None
+    max_confidence: float | None = None
+    status: str | None = "pending"
+    reviewer: str | None = None
+    flagged: bool = False
+    search: str = ""
+
+
+_QUEUE_JOINS = """
+    LEFT JOIN leases l ON l.item_id = s.item_id AND l.expires > :now AND l.reviewer != :me
+"""
+# Per mode: the tables in the order SQLite should walk them (CROSS JOIN fixes the order, so "by document" reads
+# documents by path and items by (doc, seq) from their indexes instead of sorting 50,000 rows), and the sort key.
+# The item id (unique) ends every key, so keyset paging (next / previous) is exact.
+_QUEUE_FROM = {
+    "uncertain": "FROM review_state s JOIN items i ON i.id = s.item_id JOIN documents d ON d.sha256 = i.doc",
+    "document": "FROM documents d CROSS JOIN items i ON i.doc = d.sha256 CROSS JOIN review_state s ON s.item_id = i.id",
+    "audit": "FROM review_state s JOIN items i ON i.id = s.item_id JOIN documents d ON d.sha256 = i.doc",
+}
+_ORDER_KEYS = {
+    "uncertain": ("s.margin", "s.item_id"),
+    "document": ("d.path", "i.doc", "i.seq"),
+    # An item id is a SHA-256 prefix: ordering by it is a random sample that stays the same for everyone.
+    "audit": ("s.item_id",),
+}
+
+
+def _from(f: QueueFilter) -> str:
+    return _QUEUE_FROM[f.mode] + _QUEUE_JOINS
+
+
+def _queue_where(f: QueueFilter, reviewer: str | None) -> tuple[list[str], dict]:
+    if f.mode not in QUEUE_MODES:
+        raise ValueError(f"queue mode must be one of {', '.join(QUEUE_MODES)}, got {f.mode!r}")
+    where = ["s.proposed_label IS NOT NULL", "l.item_id IS NULL"]
+    params: dict = {"now": time.time(), "me": reviewer or ""}
+    checks = (
+        (f.township, "i.township = :township"),
+        (f.doc, "i.doc = :doc"),
+        (f.section, "i.section LIKE '%' || :section || '%'"),
+        (f.label, "s.proposed_label = :label"),
+        (f.min_confidence is not None, "s.confidence >= :min_confidence"),
+        (f.max_confidence is not None, "s.confidence < :max_confidence"),
+        # Audit walks the items in id order; "+" keeps SQLite from using the status index instead.
+        (f.status, "+s.status = :status" if f.mode == "audit" else "s.status = :status"),
+        (f.reviewer, "s.reviewer = :reviewer"),
+        (f.flagged, "(s.status = 'flagged' OR i.flags != '[]')"),
+        (f.mode == "audit", "s.auto_accept = 1"),
+    )
+    where += [clause for wanted, clause in checks if wanted]
+    params.update({key: value for key, value in vars(f).items() if key != "search"})
+    search = f.search.strip()
+    if len(search) >= 3:
+        where.append("s.item_id IN (SELECT item_id FROM items_fts WHERE items_fts MATCH :search)")
+        params["search"] = '"' + search.replace('"', '""') + '"'
+    elif search:  # the trigram index needs three characters; two-character words are scanned
+        where.append("(i.text LIKE :like OR i.detail LIKE :like)")
+        params["like"] = f"%{search}%"
+    return where, params
+
+
+def queue_ids(
+    conn: sqlite3.Connection,
+    f: QueueFilter,
+    reviewer: str | None = None,
+    limit: int = 50,
+    after: str | None = None,
+    backwards: bool = False,
+) -> list[str]:
+    """Ids of the items `f` selects, in its mode's order, skipping items another reviewer holds a lease on.
+
+    after: an item id; only items after it (before it when `backwards`) in that order are returned.
+    """
+    where, params = _queue_where(f, reviewer)
+    keys = _ORDER_KEYS[f.mode]
+    if after is not None:
+        key = conn.execute(
+            f"SELECT {', '.join(keys)} {_from(f)} WHERE s.item_id = :after", {**params, "after": after}
+        ).fetchone()
+        if key is None:
+            raise KeyError(f"no item {after!r} with a proposal in this workspace")
+        marks = ", ".join(f":key{n}" for n in range(len(keys)))
+        where.append(f"({', '.join(keys)}) {'<' if backwards else '>'} ({marks})")
+        params.update({f"key{n}": value for n, value in enumerate(key)})
+    direction = " DESC" if backwards else ""
+    sql = (
+        f"SELECT s.item_id {_from(f)} WHERE {' AND '.join(where)}"
+        f" ORDER BY {', '.join(k + direction for k in keys)} LIMIT :limit"
+    )
+    return [row[0] for row in conn.execute(sql, {**params, "limit": limit})]
+
+
+def queue_count(conn: sqlite3.Connection, f: QueueFilter, reviewer: str | None = None) -> int:
+    """How many items `f` selects (items leased by another reviewer than `reviewer` not counted)."""
+    where, params = _queue_where(f, reviewer)
+    return conn.execute(f"SELECT COUNT(*) {_from(f)} WHERE {' AND '.join(where)}", params).fetchone()[0]
+
+
+def take_item(
+    conn: sqlite3.Connection,
+    reviewer: str,
+    f: QueueFilter,
+    current: str | None = None,
+    step: int = 0,
+    ttl: float = LEASE_SECONDS,
+) -> dict | None:
+    """Lease the item a reviewer should see now and return its state (None when `f` selects nothing free).
+
+    step 0: `current` again if `f` still selects it, else the next item after it (after a decision);
+    step 1 / -1: the next / previous item after `current` in the queue's order. The reviewer's other leases
+    are released, so a reviewer holds one item at a time; nobody else is served it until it expires.
+
+    >>> item = store.take_item(conn, "张三", store.QueueFilter(township="青石镇"))  # doctest: +SKIP
+    """
+    with transaction(conn):
+        chosen = None
+        if current and step == 0:
+            where, params = _queue_where(f, reviewer)
+            sql = f"SELECT s.item_id {_from(f)} WHERE {' AND '.join(where)} AND s.item_id = :current"
+            found = conn.execute(sql, {**params, "current": current}).fetchone()
+            chosen = found[0] if found else None
+        if chosen is None and current and _has_proposal(conn, current):
+            ids = queue_ids(conn, f, reviewer, limit=1, after=current, backwards=step < 0)
+            chosen = ids[0] if ids else None
+        if chosen is None and step >= 0:
+            ids = queue_ids(conn, f, reviewer, limit=1)
+            chosen = ids[0] if ids else None
+        if chosen is None and step < 0:
+            chosen = current  # nothing before the first item: stay
+        conn.execute("DELETE FROM leases WHERE reviewer = ?", (reviewer,))
+        if chosen is None:
+            return None
+        conn.execute(
+            "INSERT OR REPLACE INTO leases (item_id, reviewer, expires) VALUES (?, ?, ?)",
+            (chosen, reviewer, time.time() + ttl),
+        )
+        return item_state(conn, chosen)
+
+
+def _has_proposal(conn: sqlite3.Connection, item_id: str) -> bool:
+    sql = "SELECT 1 FROM review_state WHERE item_id = ? AND proposed_label IS NOT NULL"
+    return conn.execute(sql, (item_id,)).fetchone() is not None
+
+
+def release(conn: sqlite3.Connection, reviewer: str) -> None:
+    """Give back every lease `reviewer` holds (signing out, closing the queue)."""
+    with transaction(conn):
+        conn.execute("DELETE FROM leases WHERE reviewer = ?", (reviewer,))
+
+
+def reviewers(conn: sqlite3.Connection) -> list[str]:
+    """Everyone who has written a review event, by name."""
+    return [row[0] for row in conn.execute("SELECT DISTINCT reviewer FROM reviews ORDER BY 1")]
+
+
+def leases(conn: sqlite3.Connection) -> list[dict]:
+    return [dict(row) for row in conn.execute("SELECT * FROM leases WHERE expires > ?", (time.time(),))]
+
+
+def queue_progress(conn: sqlite3.Connection, township: str | None = None) -> dict:
+    """Items with a proposal and how many are decided (confirmed, rejected or flagged), from the queue state.
+
+    >>> store.queue_progress(conn, "青石镇")  # doctest: +SKIP
+    {'total': 120, 'reviewed': 45}
+    """
+    sql = """SELECT COUNT(*), COALESCE(SUM(s.status != 'pending'), 0) FROM review_state s
+             WHERE s.proposed_label IS NOT NULL"""
+    params: list = []
+    if township:
+        sql += " AND s.item_id IN (SELECT id FROM items WHERE township = ?)"
+        params.append(township)
+    total, reviewed = conn.execute(sql, params).fetchone()
+    return {"total": total, "reviewed": reviewed}
+
+
+def neighbours(conn: sqlite3.Connection, item_id: str, span: int = 2) -> list[dict]:
+    """The item and up to `span` items before and after it in its document, in source order, with status."""
+    sql = (
+        _STATE_SQL
+        + """ WHERE items.doc = (SELECT doc FROM items WHERE id = :id)
+        AND items.seq BETWEEN (SELECT seq FROM items WHERE id = :id) - :span
+                          AND (SELECT seq FROM items WHERE id = :id) + :span ORDER BY items.seq"""
+    )
+    return [_with_status(_row(row)) for row in conn.execute(sql, {"id": item_id, "span": span})]
+
+
+def edit_item(
+    conn: sqlite3.Connection, item_id: str, changes: dict, reviewer: str, note: str = ""
+) -> dict | None:
+    """Change an item's text, detail, departments or basis; the old values go into an `edit` review event.
+
+    Returns the event, or None when nothing differs. Undo (`add_review(..., "undo")`) puts the old values back.
+
+    >>> store.edit_item(conn, item_id, {"lead_dept": "县应急管理局"}, reviewer="张三")  # doctest: +SKIP
+    """
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE)}")
+    with transaction(conn):
+        row = conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no item {item_id!r} in this workspace")
+        current = _row(row)
+        diff = {key: [current[key], value] for key, value in changes.items() if current[key] != value}
+        if not diff:
+            return None
+        _set_fields(conn, item_id, {key: new for key, (_, new) in diff.items()})
+        return _append_review(conn, item_id, "edit", None, reviewer, note, changes=diff)
+
+
+def _set_fields(conn: sqlite3.Connection, item_id: str, values: dict) -> None:
+    if "text" in values and not str(values["text"]).strip():
+        raise ValueError("事项名称不能为空 / the item text cannot be empty")
+    encoded = {
+        key: json.dumps(v, ensure_ascii=False) if key == "coop_depts" else v for key, v in values.items()
+    }
+    assignments = ", ".join(f"{key} = :{key}" for key in encoded if key in EDITABLE)
+    conn.execute(f"UPDATE items SET {assignments} WHERE id = :item_id", {**encoded, "item_id": item_id})
+
+
+def _revert_edit(conn: sqlite3.Connection, item_id: str) -> dict:
+    """If the item's latest event changed fields, put the old values back; return the reverse changes."""
+    latest = conn.execute(
+        "SELECT changes FROM reviews WHERE item_id = ? ORDER BY id DESC LIMIT 1", (item_id,)
+    ).fetchone()
+    changes = json.loads(latest["changes"]) if latest else {}
+    if changes:
+        _set_fields(conn, item_id, {key: old for key, (old, _) in changes.items()})
+    return {key: [new, old] for key, (old, new) in changes.items()}
+
+
+def bulk_confirm(
+    conn: sqlite3.Connection, f: QueueFilter, min_confidence: float, reviewer: str
+) -> tuple[str, int]:
+    """Confirm the proposal of every pending item `f` selects with confidence >= `min_confidence`, in one
+    transaction; return the batch id (for `undo_batch`) and how many were confirmed.
+
+    Preview the count first with `queue_count(conn, bulk_filter(f, min_confidence), reviewer)`.
+    """
+    batch = uuid.uuid4().hex
+    with transaction(conn):
+        ids = queue_ids(conn, bulk_filter(f, min_confidence), reviewer, limit=-1)
+        for item_id in ids:
+            _append_review(conn, item_id, "confirm", None, reviewer, "批量确认", batch)
+    return batch, len(ids)
+
+
+def bulk_filter(f: QueueFilter, min_confidence: float) -> QueueFilter:
+    """The items a bulk confirm would touch: `f`, pending only, confidence at least `min_confidence`."""
+    low = max(min_confidence, f.min_confidence or 0.0)
+    return replace(f, status="pending", min_confidence=low)
+
+
+def undo_batch(conn: sqlite3.Connection, batch: str, reviewer: str) -> int:
+    """Undo every decision of a bulk batch that is still its item's latest event; return how many."""
+    with transaction(conn):
+        ids = [
+            row[0]
+            for row in conn.execute(
+                """SELECT r.item_id FROM reviews r JOIN review_state s ON s.review_id = r.id
+                   WHERE r.batch = ?""",
+                (batch,),
+            )
+        ]
+        for item_id in ids:
+            _append_review(conn, item_id, "undo", None, reviewer, "撤销批量确认", batch)
+    return len(ids)
+
+
+def confirmed_counts(conn: sqlite3.Connection, township: str | None = None) -> dict[str, int]:
+    """How many items are confirmed in each list (from the queue state: no per-item work on a large workspace)."""
+    sql = "SELECT final_label, COUNT(*) FROM review_state s WHERE s.status = 'confirmed'"
+    params: list = []
+    if township:
+        sql += " AND s.item_id IN (SELECT id FROM items WHERE township = ?)"
+        params.append(township)
+    counts = dict(conn.execute(sql + " GROUP BY 1", params).fetchall())
+    return {label: counts.get(label, 0) for label in LABELS}
+
+
+def flagged_items(conn: sqlite3.Connection, township: str | None = None) -> list[dict]:
+    """Items a reviewer flagged as extraction errors, in document order, with the flag's note, reviewer and time
+    (`flag_note`, `flag_reviewer`, `flag_at`): material for extraction test cases."""
+    sql = """SELECT items.*, r.note AS flag_note, r.reviewer AS flag_reviewer, r.at AS flag_at
+             FROM review_state s JOIN items ON items.id = s.item_id JOIN reviews r ON r.id = s.review_id
+             WHERE s.status = 'flagged'"""
+    params: list = []
+    if township:
+        sql += " AND items.township = ?"
+        params.append(township)
+    return [_row(row) for row in conn.execute(sql + " ORDER BY items.doc, items.seq", params)]
+
+
+def dashboard(conn: sqlite3.Connection, township: str | None = None) -> dict:
+    """Figures for the dashboard charts, each a list of rows (counted in SQL, fast on a large workspace).
+
+    documents: {file, status, n}; labels: {label, status, n}; confidence: {bin (lower edge), n};
+    throughput: {reviewer, day, n} (decisions, not undos); auto_accept: {auto_accept, status, n}.
+    """
+    scope, params = ("AND i.township = :township", {"township": township}) if township else ("", {})
+    base = f"""FROM review_state s JOIN items i ON i.id = s.item_id JOIN documents d ON d.sha256 = i.doc
+               WHERE s.proposed_label IS NOT NULL {scope}"""
+    queries = {
+        "documents": f"SELECT d.path AS file, s.status, COUNT(*) AS n {base} GROUP BY 1, 2",
+        "labels": f"SELECT s.proposed_label AS label, s.status, COUNT(*) AS n {base} GROUP BY 1, 2",
+        "confidence": f"SELECT MIN(CAST(s.confidence * 20 AS INTEGER), 19) / 20.0 AS bin, COUNT(*) AS n {base}"
+        " GROUP BY 1",
+        "auto_accept": f"SELECT s.auto_accept, s.status, COUNT(*) AS n {base} GROUP BY 1, 2",
+        "throughput": f"""SELECT r.reviewer, substr(r.at, 1, 10) AS day, COUNT(*) AS n FROM reviews r
+                          JOIN items i ON i.id = r.item_id WHERE r.action NOT IN ('undo', 'import') {scope}
+                          GROUP BY 1, 2""",
+    }
+    return {name: [dict(row) for row in conn.execute(sql, params)] for name, sql in queries.items()}

@@ -1,8 +1,11 @@
-"""What every page of the review app shares: the session's workspace connection, reviewer and township.
+"""What every page of the review app shares: the session's workspace connection, the signed-in user, township.
 
 A browser session owns one connection kept in `st.session_state`. Streamlit runs each rerun (and the widget
 callbacks before it) in a new thread and may start a rerun before the previous one has stopped, so every use of
 the connection happens under the session's lock (`locked()`).
+
+Nothing is shown before sign-in: `require_user()` draws the sign-in form and stops the run until a user of the
+workspace (`dutylist user add`) gives the right password. The reviewer written to every review is that user.
 
 Example (inside a page script):
     >>> with session.locked():  # doctest: +SKIP
@@ -19,6 +22,7 @@ from dutylist import config, store
 from dutylist.errors import WorkspaceError
 
 ALL_TOWNSHIPS = "__all__"
+ROLE_NAMES = {"admin": "管理员", "reviewer": "审核员"}
 
 STYLE = """
 <style>
@@ -39,9 +43,14 @@ STYLE = """
 .dl-bar span {display: block; height: 100%; background: #6f96c4;}
 .dl-chip {display: inline-block; background: #eef3f8; border: 1px solid #d5dfea; border-radius: 4px;
           padding: 0.05rem 0.45rem; margin: 0 0.3rem 0.3rem 0; font-size: 0.92rem;}
+.dl-status {display: inline-block; border-radius: 4px; padding: 0 0.4rem; font-size: 0.85rem;
+            background: #fff4e0; color: #8a5a00; margin-left: 0.4rem; vertical-align: middle;}
 .dl-keys {color: #5f6b7a; font-size: 0.92rem;}
 .dl-keys kbd {background: #f4f6f8; border: 1px solid #c9d1da; border-bottom-width: 2px; border-radius: 3px;
               padding: 0 0.35rem; font-size: 0.85rem; color: #1f2a37;}
+.dl-context {font-size: 0.95rem; line-height: 1.6; color: #5f6b7a; padding: 0.15rem 0.5rem;}
+.dl-context b {color: #1f2a37;}
+.dl-context.dl-here {background: #eef3f8; border-left: 3px solid #0b5cad; color: #1f2a37;}
 [data-testid="stBaseButton-primary"] {min-height: 3rem;}
 [data-testid="stBaseButton-primary"] p {font-size: 1.1rem; font-weight: 600;}
 </style>
@@ -49,17 +58,15 @@ STYLE = """
 
 
 def start() -> None:
-    """Every run: make sure the session has its lock, undo list, reviewer and township.
+    """Every run: make sure the session has its lock, undo list and township.
 
-    Reviewer and township come from the URL first (a refresh keeps them), then from the settings. They are
-    checked every run because Streamlit drops a widget's value in a run that did not draw the widget.
+    The township comes from the URL first (a refresh keeps it). It is checked every run because Streamlit drops
+    a widget's value in a run that did not draw the widget.
     """
     state = st.session_state
     if "lock" not in state:
         state.lock = threading.Lock()
         state.decided = []
-    if "reviewer" not in state:
-        state.reviewer = st.query_params.get("reviewer") or config.get("reviewer")
     if "township" not in state:
         state.township = st.query_params.get("township") or ALL_TOWNSHIPS
 
@@ -86,8 +93,56 @@ def workspace() -> store.Workspace:
     return st.session_state.workspace
 
 
+def sign_in() -> None:
+    """Sign-in form callback: sign the user in, or leave a message saying why not; the password is not kept."""
+    state = st.session_state
+    with locked():
+        user = store.check_password(workspace(), state.sign_in_name, state.sign_in_password)
+    state.sign_in_password = ""
+    if user is None:
+        state.sign_in_error = "用户名或密码不对，请重试。/ wrong name or password"
+    else:
+        state.user = user
+        state.pop("sign_in_error", None)
+
+
+def sign_out() -> None:
+    """Button callback: give back the user's leases and forget the user (the place stays in the URL)."""
+    with locked():
+        store.release(workspace(), reviewer())
+    del st.session_state.user
+    st.session_state.decided = []
+
+
+def require_user() -> dict:
+    """The signed-in user ({name, role}); before sign-in, draw the sign-in form and stop the run."""
+    if "user" in st.session_state:
+        return st.session_state.user
+    conn = workspace()
+    st.title("履职事项审核")
+    if not store.users(conn):
+        st.info(
+            "这个工作库还没有用户。请管理员在命令行添加一个，例如：\n\n"
+            "`dutylist user add 张三 --role admin`\n\n然后刷新本页登录。"
+            " / No user yet: add one with `dutylist user add NAME --role admin`."
+        )
+        st.stop()
+    with st.form("sign-in", border=True, width=420):
+        st.subheader("登录")
+        st.text_input("用户名", key="sign_in_name")
+        st.text_input("密码", type="password", key="sign_in_password")
+        st.form_submit_button("登录", type="primary", on_click=sign_in, width="stretch")
+        if "sign_in_error" in st.session_state:
+            st.error(st.session_state.sign_in_error)
+    st.stop()
+
+
 def reviewer() -> str:
-    return st.session_state.reviewer.strip()
+    return st.session_state.user["name"]
+
+
+def is_admin() -> bool:
+    return st.session_state.user["role"] == "admin"
 
 
 def township() -> str | None:
@@ -97,14 +152,10 @@ def township() -> str | None:
 
 
 def sidebar() -> None:
-    """Reviewer name and township filter, mirrored into the URL so a refresh keeps them.
-
-    The reviewer box comes first so that it stays usable even when the workspace cannot be opened.
-    """
-    st.sidebar.text_input("审核人", key="reviewer", help="写入每条审核记录 / recorded with every decision")
-    if not reviewer():
-        st.sidebar.warning("请先填写审核人姓名。")
-    st.query_params["reviewer"] = reviewer()
+    """Who is signed in (with sign-out) and the township filter, mirrored into the URL so a refresh keeps it."""
+    user = st.session_state.user
+    st.sidebar.markdown(f"**{user['name']}**（{ROLE_NAMES[user['role']]}）")
+    st.sidebar.button("退出登录", key="sign_out", on_click=sign_out, icon=":material/logout:")
     names = [name for name in store.townships(workspace()) if name]
     if st.session_state.township not in (ALL_TOWNSHIPS, *names):
         st.session_state.township = ALL_TOWNSHIPS

@@ -77,9 +77,9 @@ def test_undo_of_the_only_decision_puts_the_item_back_in_the_queue(conn):
     propose(conn)
     item = store.items(conn)[0]["id"]
     store.add_review(conn, item, "reject")
-    assert store.review_queue(conn) == []
+    assert store.queue_ids(conn, store.QueueFilter()) == []
     store.add_review(conn, item, "undo")
-    assert [row["id"] for row in store.review_queue(conn)] == [item]
+    assert store.queue_ids(conn, store.QueueFilter()) == [item]
 
 
 def test_the_audit_trail_cannot_be_edited_or_deleted(conn):
@@ -92,7 +92,7 @@ def test_the_audit_trail_cannot_be_edited_or_deleted(conn):
         conn.execute("DELETE FROM reviews")
 
 
-def test_queue_is_least_confident_first(conn):
+def test_queue_is_most_uncertain_first(conn):
     save(conn, ["甲事项", "乙事项", "丙事项"])
     store.add_model(conn, "m-test", "p", "0" * 64, {})
     rows = store.items(conn)
@@ -100,11 +100,18 @@ def test_queue_is_least_confident_first(conn):
         conn,
         "m-test",
         [
-            {"item_id": row["id"], "label": "basic", "confidence": c, "probs": {}}
-            for row, c in zip(rows, (0.9, 0.4, 0.6), strict=True)
+            {
+                "item_id": row["id"],
+                "label": "basic",
+                "confidence": c,
+                "probs": {"basic": c, "cooperative": 1 - c},
+            }
+            for row, c in zip(rows, (0.9, 0.55, 0.7), strict=True)
         ],
     )
-    assert [row["text"] for row in store.review_queue(conn)] == ["乙事项", "丙事项", "甲事项"]
+    texts = {row["id"]: row["text"] for row in rows}
+    # The smallest margin between the two most probable labels comes first.
+    assert [texts[i] for i in store.queue_ids(conn, store.QueueFilter())] == ["乙事项", "丙事项", "甲事项"]
 
 
 def test_an_unknown_label_is_refused_and_nothing_is_written(conn):

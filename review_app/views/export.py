@@ -1,18 +1,18 @@
-"""导出: the confirmed items as the three published lists, in the formats `dutylist export` writes.
+"""导出 (admins only): the confirmed items as the three published lists, in the formats `dutylist export` writes,
+and the items reviewers flagged as extraction errors (JSONL, for extraction test cases).
 
 Each file is generated only when its button is clicked, on Streamlit's download thread with its own read
 connection, so a large workspace never slows the page down.
 """
 
 import io
-from collections import Counter
+import json
 from functools import partial
 
 import streamlit as st
 
-from dutylist import config
-from dutylist.items import LABEL_NAMES, LABELS
-from dutylist.store import confirmed_items
+from dutylist import config, store
+from dutylist.items import ITEM_FIELDS, LABEL_NAMES, LABELS
 from dutylist.store import open as open_workspace
 from review_app import session
 
@@ -38,17 +38,26 @@ def exported(path: str, fmt: str, township: str | None) -> bytes:
     return buffer.getvalue()
 
 
+def flagged_jsonl(path: str, township: str | None) -> bytes:
+    """Items flagged as extraction errors, one JSON line each: the item as extracted plus the reviewer's note."""
+    with open_workspace(path) as conn:
+        rows = store.flagged_items(conn, township)
+    keys = (*ITEM_FIELDS, "flag_note", "flag_reviewer", "flag_at")
+    lines = (json.dumps({key: row[key] for key in keys}, ensure_ascii=False) for row in rows)
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
 conn = session.workspace()
 township = session.township()
-rows = confirmed_items(conn, township)
-per_list = Counter(row["label"] for row in rows)
+per_list = store.confirmed_counts(conn, township)
+confirmed = sum(per_list.values())
 
 st.title("导出")
 st.caption(f"范围：{township or '全部乡镇（街道）'}。只导出已确认的事项，按三张清单分组。")
 columns = st.columns(3)
 for column, label in zip(columns, LABELS, strict=True):
     column.metric(LABEL_NAMES[label], per_list[label], border=True)
-if not rows:
+if not confirmed:
     st.info("还没有已确认的事项。请先在「审核队列」中确认事项，再回到这里导出。")
 
 stem = f"{township or '全部'}履行职责事项清单"
@@ -61,7 +70,23 @@ for column, (fmt, description, mime) in zip(grid, FORMATS, strict=True):
         mime=mime,
         key=f"export-{fmt}",
         on_click="ignore",
-        disabled=not rows,
+        disabled=not confirmed,
         icon=":material/download:",
         width="stretch",
     )
+
+st.subheader("抽取错误")
+flagged = store.queue_count(conn, store.QueueFilter(township=township, status="flagged"))
+st.caption(
+    f"审核人标记为抽取错误的事项 {flagged} 条（乱码、边界错误等），附审核人说明；可交给抽取模块作为测试用例。"
+)
+st.download_button(
+    "下载抽取错误（JSONL）",
+    data=partial(flagged_jsonl, config.get("db"), township),
+    file_name=f"{township or '全部'}抽取错误.jsonl",
+    mime="application/jsonl",
+    key="export-flagged",
+    on_click="ignore",
+    disabled=not flagged,
+    icon=":material/flag:",
+)

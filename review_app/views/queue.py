@@ -1,21 +1,27 @@
-"""审核队列: one pending item at a time, least confident first; a decision is one click or one key.
+"""审核队列: one item at a time in the chosen order and filters; a decision is one click or one key.
 
-The current item's id is kept in the URL (`?item=`), so a refresh or a restart comes back to it; an item that
-was decided meanwhile is replaced by the next pending one.
+The item shown is leased to the signed-in reviewer (nobody else is served it) until a decision or the lease
+expires. Its id and the filters are kept in the URL (`?item=`, `?mode=` …), so a refresh or a restart comes back
+to it; an item decided meanwhile is replaced by the next one.
 """
 
-import re
 from html import escape
 
 import streamlit as st
 
 from dutylist import store
 from dutylist.items import LABEL_NAMES, LABELS
-from review_app import session
+from review_app import detail, filters, session
 
 SHORT_NAMES = {"basic": "基本", "cooperative": "配合", "returned": "收回"}
 LABEL_KEYS = {"basic": "1", "cooperative": "2", "returned": "3"}
-ACTION_NAMES = {"confirm": "确认为", "relabel": "改判为", "reject": "剔除（不是事项）"}
+ACTION_NAMES = {
+    "confirm": "确认为",
+    "relabel": "改判为",
+    "reject": "剔除（不是事项）",
+    "flag": "标记为抽取错误",
+    "edit": "已修改",
+}
 KEY_HINTS = (
     ("Enter", "确认建议"),
     ("1", "基本"),
@@ -23,51 +29,69 @@ KEY_HINTS = (
     ("3", "收回"),
     ("X", "不是事项"),
     ("U", "撤销上一步"),
+    ("J", "下一条"),
+    ("K", "上一条"),
 )
+BULK_DEFAULT = 0.9
 
 
-def decide(item_id: str, action: str, label: str | None = None) -> None:
-    """Button callback: write the decision unless the item is no longer pending (a double key press)."""
+def decide(
+    item_id: str, action: str, label: str | None = None, shown: str = "pending", note: str = ""
+) -> None:
+    """Button callback: write the decision unless the item changed since it was shown (a double key press, or
+    another reviewer), then move on to the next item."""
     with session.locked():
         conn = session.workspace()
         state = store.item_state(conn, item_id)
-        if state is None or state["status"] != "pending":
+        if state is None or state["status"] != shown:
             st.session_state.notice = "这条事项已经审核过，已显示下一条。"
+            st.session_state.step = 1
             return
-        review = store.add_review(conn, item_id, action, label, session.reviewer())
+        review = store.add_review(conn, item_id, action, label, session.reviewer(), note=note)
     st.session_state.decided.append({"id": item_id, "text": state["text"], "review": review})
+    st.session_state.goto, st.session_state.step = item_id, 1
+
+
+def flag(item_id: str, shown: str) -> None:
+    """Flag form callback: the reason and the note go into the review event."""
+    reason = st.session_state[f"flag_reason_{item_id}"]
+    note = st.session_state[f"flag_note_{item_id}"].strip()
+    decide(item_id, "flag", shown=shown, note=f"{reason}：{note}" if note else reason)
+
+
+def move(step: int) -> None:
+    st.session_state.step = step
 
 
 def undo() -> None:
-    """Button callback: undo this session's latest decision and show that item again."""
+    """Button callback: undo this session's latest decision or edit and show that item again."""
     with session.locked():
         last = st.session_state.decided.pop()
         store.add_review(session.workspace(), last["id"], "undo", reviewer=session.reviewer())
-    st.query_params["item"] = last["id"]
+    st.session_state.goto, st.session_state.step = last["id"], 0
 
 
-def current_item(conn: store.Workspace, township: str | None) -> dict | None:
-    """The item named in the URL if it still waits for review, else the least confident pending one."""
-    wanted = st.query_params.get("item")
-    if wanted:
-        state = store.item_state(conn, wanted)
-        if (
-            state
-            and state["status"] == "pending"
-            and state["proposed_label"]
-            and township in (None, state["township"])
-        ):
-            return state
-    queue = store.review_queue(conn, township, limit=1)
-    return queue[0] if queue else None
+def preview(queue: store.QueueFilter, minimum: float) -> None:
+    """Preview button callback: count what a bulk confirm would touch (counted on demand: 50,000 rows)."""
+    with session.locked():
+        count = store.queue_count(session.workspace(), store.bulk_filter(queue, minimum), session.reviewer())
+    st.session_state.bulk_count = {"queue": queue, "minimum": minimum, "count": count}
 
 
-def place(locator: str) -> str:
-    """A reader's locator in words a clerk uses: "table 2 row 14" -> "表 2 第 14 行", "para 7" -> "第 7 段"."""
-    words = re.sub(r"^table (\d+)", r"表 \1", locator)
-    words = re.sub(r"^sheet (.+?)(?= row |$)", r"工作表「\1」", words)
-    words = re.sub(r" row (\d+)$", r" 第 \1 行", words)
-    return re.sub(r"^para (\d+)$", r"第 \1 段", words)
+def bulk(queue: store.QueueFilter, minimum: float, expected: int) -> None:
+    """Bulk button callback: confirm every pending item of the filter at or above `minimum` as one batch."""
+    with session.locked():
+        batch, count = store.bulk_confirm(session.workspace(), queue, minimum, session.reviewer())
+    st.session_state.pop("bulk_count", None)
+    st.session_state.batch = {"id": batch, "count": count}
+    extra = f"（预览时为 {expected} 条，期间有变化）" if count != expected else ""
+    st.session_state.notice = f"已批量确认 {count} 条{extra}。"
+
+
+def undo_bulk() -> None:
+    with session.locked():
+        count = store.undo_batch(session.workspace(), st.session_state.pop("batch")["id"], session.reviewer())
+    st.session_state.notice = f"已撤销批量确认：{count} 条回到原状态。"
 
 
 def source(item: dict) -> str:
@@ -75,7 +99,7 @@ def source(item: dict) -> str:
     if item.get("page"):
         parts.append(f"第 {item['page']} 页")
     if item.get("locator"):
-        parts.append(place(item["locator"]))
+        parts.append(detail.place(item["locator"]))
     return "，".join(parts)
 
 
@@ -88,11 +112,17 @@ def item_card(item: dict) -> str:
         ("来源", source(item)),
     ]
     rows = "".join(f"<dt>{name}</dt><dd>{escape(value or '—')}</dd>" for name, value in fields)
-    path = " › ".join(item.get("section") or []) or "（无章节）"
-    detail = f'<div class="dl-detail">{escape(item["detail"])}</div>' if item.get("detail") else ""
+    path = escape(" › ".join(item.get("section") or []) or "（无章节）")
+    if item["status"] != "pending":
+        label = LABEL_NAMES.get(item.get("final_label"), "")
+        status = (
+            f"{detail.STATUS_NAMES[item['status']]}{label and '：' + label}（{item.get('reviewer') or ''}）"
+        )
+        path += f'<span class="dl-status">{escape(status)}</span>'
+    detail_html = f'<div class="dl-detail">{escape(item["detail"])}</div>' if item.get("detail") else ""
     return (
-        f'<div class="dl-path">{escape(path)}</div><div class="dl-text">{escape(item["text"])}</div>'
-        f'{detail}<dl class="dl-fields">{rows}</dl>'
+        f'<div class="dl-path">{path}</div>'
+        f'<div class="dl-text">{escape(item["text"])}</div>{detail_html}<dl class="dl-fields">{rows}</dl>'
     )
 
 
@@ -115,38 +145,36 @@ def proposal_card(item: dict) -> str:
 
 def actions(item: dict) -> None:
     """The decision buttons; each shows its key. Pressing a label equal to the proposal confirms it."""
-    proposed = item["proposed_label"]
-    ready = bool(session.reviewer())
+    proposed, shown = item["proposed_label"], item["status"]
     st.button(
         f"确认建议：{LABEL_NAMES[proposed]}",
         key="confirm",
         type="primary",
         on_click=decide,
-        args=(item["id"], "confirm"),
+        args=(item["id"], "confirm", None, shown),
         shortcut="Enter",
-        disabled=not ready,
         width="stretch",
     )
-    columns = st.columns(4)
+    columns = st.columns([5, 5, 6, 4, 4, 4])
     for column, label in zip(columns, LABELS, strict=False):
         column.button(
             LABEL_NAMES[label],
             key=label,
             on_click=decide,
-            args=(item["id"], "confirm" if label == proposed else "relabel", label),
+            args=(item["id"], "confirm" if label == proposed else "relabel", label, shown),
             shortcut=LABEL_KEYS[label],
-            disabled=not ready,
             width="stretch",
         )
     columns[3].button(
         "不是事项",
         key="reject",
         on_click=decide,
-        args=(item["id"], "reject"),
+        args=(item["id"], "reject", None, shown),
         shortcut="X",
-        disabled=not ready,
         width="stretch",
     )
+    columns[4].button("上一条", key="previous", on_click=move, args=(-1,), shortcut="K", width="stretch")
+    columns[5].button("下一条", key="next", on_click=move, args=(1,), shortcut="J", width="stretch")
 
 
 def footer(hints: bool) -> None:
@@ -159,6 +187,8 @@ def footer(hints: bool) -> None:
     if decided:
         review = decided[-1]["review"]
         verdict = ACTION_NAMES[review["action"]] + LABEL_NAMES.get(review["new_label"], "")
+        if review["action"] in ("edit", "flag"):
+            verdict = ACTION_NAMES[review["action"]]
         left.markdown(
             f'<div class="dl-keys">上一步：「{escape(decided[-1]["text"])}」{verdict}'
             f"（审核人 {escape(review['reviewer'])}）</div>",
@@ -167,28 +197,78 @@ def footer(hints: bool) -> None:
     right.button("撤销上一步", key="undo", on_click=undo, disabled=not decided, shortcut="U", width="stretch")
 
 
+def bulk_panel(queue: store.QueueFilter) -> None:
+    """Confirm every pending item of the current filter above a confidence: count first, one undo after."""
+    minimum = st.slider("置信度不低于", 0.5, 1.0, BULK_DEFAULT, 0.01, key="bulk_minimum", format="%.2f")
+    st.button(
+        "预览条数", key="bulk_preview", on_click=preview, args=(queue, minimum), icon=":material/search:"
+    )
+    shown = st.session_state.get("bulk_count")
+    if shown and shown["queue"] == queue and shown["minimum"] == minimum:
+        count = shown["count"]
+        st.markdown(
+            f"按当前筛选，置信度不低于 {minimum:.0%} 的待审核事项共 **{count}** 条，将全部确认为模型建议的分类。"
+        )
+        st.button(
+            f"确认这 {count} 条",
+            key="bulk_confirm",
+            type="primary",
+            on_click=bulk,
+            args=(queue, minimum, count),
+            disabled=count == 0,
+            icon=":material/done_all:",
+        )
+    batch = st.session_state.get("batch")
+    if batch:
+        st.button(
+            f"撤销刚才的批量确认（{batch['count']} 条）",
+            key="bulk_undo",
+            on_click=undo_bulk,
+            icon=":material/undo:",
+        )
+
+
+def chosen_item(conn: store.Workspace, queue: store.QueueFilter) -> dict | None:
+    """Lease and return the item to show: the URL's (or the one a callback named), moved by j/k or a decision.
+
+    A changed filter starts from the top of its queue.
+    """
+    state = st.session_state
+    step = state.pop("step", 0)
+    current = state.pop("goto", None) or st.query_params.get("item")
+    if state.get("queue_filter") not in (None, queue):
+        current, step = None, 0
+    state.queue_filter = queue
+    return store.take_item(conn, session.reviewer(), queue, current=current, step=step)
+
+
 conn = session.workspace()
 township = session.township()
+queue = filters.sidebar(conn, township)
 st.title("审核队列")
 if "notice" in st.session_state:
     st.toast(st.session_state.pop("notice"))
-counts = store.review_progress(conn, township)
+counts = store.queue_progress(conn, township)
 reviewed, total = counts["reviewed"], counts["total"]
-item = current_item(conn, township)
+item = chosen_item(conn, queue)
 
 if total:
     st.progress(reviewed / total, text=f"已审核 {reviewed} / 共 {total} 条")
 if item is None:
     st.query_params.pop("item", None)
-    if total:
-        st.success("这里的事项都已审核完毕。可到「导出」页下载三张清单。")
-    else:
+    if not total:
         st.info(
             "还没有待审核的事项。请先运行 `dutylist extract 文件夹/` 抽取事项，再运行 `dutylist classify`"
             " 生成模型建议，然后刷新本页。"
         )
+    elif queue == filters.to_filter(filters.DEFAULTS, township):
+        st.success("这里的事项都已审核完毕。可到「导出」页下载三张清单。")
+    else:
+        st.info("当前筛选下没有可审核的事项（或正由其他审核人处理）。可在左侧修改筛选条件。")
     if st.session_state.decided:
         footer(hints=False)
+    if st.session_state.get("batch"):
+        bulk_panel(queue)
     st.stop()
 
 st.query_params["item"] = item["id"]
@@ -198,3 +278,15 @@ with st.container(border=True):
     proposal_column.markdown(proposal_card(item), unsafe_allow_html=True)
 actions(item)
 footer(hints=True)
+
+tabs = st.tabs(["原文与上下文", "审核记录", "修改事项", "标记抽取错误", "批量确认"])
+with tabs[0]:
+    detail.source(conn, item)
+with tabs[1]:
+    detail.history(conn, item)
+with tabs[2]:
+    detail.edit_form(item)
+with tabs[3]:
+    detail.flag_form(item, flag)
+with tabs[4]:
+    bulk_panel(queue)
