@@ -106,3 +106,21 @@ def test_proposals_export_shows_confidence(conn, tmp_path):
     assert export.export_proposals(conn, out) == 4
     header = next(load_workbook(out)["基本履职事项"].iter_rows(min_row=2, max_row=2, values_only=True))
     assert header[-1] == "置信度"
+
+
+def test_docx_keeps_markup_characters_and_drops_control_characters(conn, tmp_path):
+    doc = "f" * 64
+    item = Item(
+        doc=doc, file="通知.docx", text="<村规民约>备案 & 公示\x0b", township="青石镇", locator="para 1"
+    )
+    store.save_document(
+        conn, {"sha256": doc, "path": "通知.docx", "township": "青石镇", "status": "ok"}, [item]
+    )
+    store.add_model(conn, "m-test", "p", "0" * 64, {})
+    store.add_proposals(
+        conn, "m-test", [{"item_id": item.id, "label": "basic", "confidence": 0.9, "probs": {}}]
+    )
+    store.add_review(conn, item.id, "confirm")
+    out = tmp_path / "清单.docx"
+    export.export(conn, "docx", out)
+    assert Document(out).tables[0].rows[1].cells[1].text == "<村规民约>备案 & 公示"
