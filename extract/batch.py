@@ -12,6 +12,7 @@ Example:
     (2, 61)
 """
 
+import csv
 import hashlib
 import os
 import sqlite3
@@ -27,9 +28,10 @@ from tqdm import tqdm
 from dutylist import store
 from dutylist.errors import DutylistError
 from dutylist.items import Item
-from extract import readers, segment
+from extract import limits, readers, segment
 from extract.problems import NoText
 
+FAILURE_COLUMNS = ("文件 file", "原因 reason", "处理建议 what to do")
 _GENERIC_HINT = "文件可能已损坏：请用 Word/WPS/PDF 阅读器打开后另存一份再试；仍不行请把文件交给技术支持"
 
 
@@ -121,12 +123,20 @@ def extract_file(path: str, township: str = "", digest: str | None = None) -> Fi
     try:
         doc["size"] = file.stat().st_size
         doc["sha256"] = digest or sha256(path)
-        document = readers.read_document(file)
-        doc.update(format=document.format, pages=document.pages)
-        items = segment.segment(document.blocks, doc["sha256"], path, township)
+        with limits.deadline(limits.SECONDS_PER_FILE, path):
+            document = readers.read_document(file)
+            doc.update(format=document.format, pages=document.pages)
+            items = segment.segment(document.blocks, doc["sha256"], path, township)
+        notes = []
+        if document.ocr_pages:
+            notes.append(
+                f"第 {_pages(document.ocr_pages)} 页是扫描页，已用 OCR 识别（事项标记 ocr），请核对文字"
+            )
         if document.empty_pages:
-            pages = "、".join(str(page) for page in document.empty_pages[:10])
-            doc["hint"] = f"第 {pages} 页没有文字层（可能是扫描页），这些页未抽取；需要时请提供文字版"
+            notes.append(
+                f"第 {_pages(document.empty_pages)} 页没有识别出文字，这些页未抽取；需要时请提供文字版"
+            )
+        doc["hint"] = "；".join(notes) or None
     except DutylistError as exc:
         doc.update(status="empty" if isinstance(exc, NoText) else "failed")
         doc.update(error=getattr(exc, "reason", str(exc)), hint=getattr(exc, "hint", _GENERIC_HINT))
@@ -137,6 +147,23 @@ def extract_file(path: str, township: str = "", digest: str | None = None) -> Fi
     # A file that could not even be hashed is keyed by its path, so its failure is still recorded once.
     doc.setdefault("sha256", hashlib.sha256(path.encode()).hexdigest())
     return FileResult(doc, items, time.perf_counter() - started)
+
+
+def write_failures(summary: Summary, path: str | Path) -> int:
+    """Write the files that failed or need attention as CSV (file, reason, what to do); return how many.
+
+    UTF-8 with a BOM, so Excel opens the Chinese text as it is. The file is written even when nothing failed (a
+    header only), so a report never describes an older run.
+
+    >>> write_failures(Summary(files_failed=[("a.pdf", "PDF 文件已加密", "请提供未加密版本")]), "f.csv")  # doctest: +SKIP
+    1
+    """
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(FAILURE_COLUMNS)
+        writer.writerows(summary.files_failed)
+    return len(summary.files_failed)
 
 
 def walk(paths: Iterable[str | Path]) -> Iterator[tuple[str, str]]:
@@ -172,6 +199,11 @@ def sha256(path: str | Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _pages(numbers: list[int]) -> str:
+    shown = "、".join(str(page) for page in numbers[:10])
+    return shown + (f" 等 {len(numbers)} " if len(numbers) > 10 else "")
 
 
 def _folder_name(folder: Path) -> str:

@@ -20,6 +20,8 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from dutylist.items import Block
+from extract import layout, limits, ocr
+from extract.layout import Grid
 from extract.outline import clean, heading_level, numbering
 from extract.problems import Unreadable
 from extract.tables import TableAssembler
@@ -36,13 +38,19 @@ _PAGE_NUMBER = re.compile(
 
 
 def read(path: Path) -> Generator[Block, None, dict]:
-    """Yield the blocks of a text PDF; return {"pages": n, "empty_pages": [page numbers without text]}."""
+    """Yield the blocks of a PDF; return {"pages": n, "empty_pages": [...], "ocr_pages": [...]}.
+
+    A page whose text layer is garbled is read again with pypdfium2 (blocks flagged `garbled`), then with OCR;
+    a page with an image and no text (a scan) is OCR'd (blocks flagged `ocr`), up to MAX_OCR_PAGES a file.
+    """
     try:
         pdf = pdfplumber.open(path)
     except PdfminerException as exc:
         raise _open_problem(path, exc) from exc
-    reader = _Pages()
+    reader = _Pages(path)
     with pdf:
+        if len(pdf.pages) > limits.MAX_PAGES:
+            raise limits.too_many_pages(path, len(pdf.pages))
         for number, page in enumerate(pdf.pages, 1):
             try:
                 yield from reader.page(page, number)
@@ -56,7 +64,7 @@ def read(path: Path) -> Generator[Block, None, dict]:
             finally:
                 page.close()
         yield from reader.finish()
-        return {"pages": len(pdf.pages), "empty_pages": reader.empty_pages}
+        return {"pages": len(pdf.pages), "empty_pages": reader.empty_pages, "ocr_pages": reader.ocr_pages}
 
 
 def _open_problem(path: Path, exc: PdfminerException) -> Unreadable:
@@ -76,55 +84,87 @@ def _open_problem(path: Path, exc: PdfminerException) -> Unreadable:
 class _Pages:
     """State carried from page to page: open paragraph, open table, margins, running headers seen."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self.tables = TableAssembler(wrapped=True)
         self.paragraphs = _Paragraphs()
         self.empty_pages: list[int] = []
-        self.margin_lines: set[str] = set()
+        self.ocr_pages: list[int] = []
+        self.margin_lines: dict[str, int] = {}  # text (digits as #) -> first page it was seen near an edge
         self.table_open = False
         self.table_columns = 0
+        self.gutter: float | None = (
+            None  # the last page's column gutter: a last page may fill one column only
+        )
         self.width = 0.0
         self.left: float | None = None
         self.right: float | None = None
 
     def page(self, page, number: int) -> Iterator[Block]:
-        tables = [table for table in page.find_tables() if table.rows and len(table.rows[0].cells) >= 2]
-        lines = [
-            line
-            for line in page.extract_text_lines(strip=True, return_chars=False)
-            if not _inside(line, tables) and not self._margin(line, page.height)
+        tables = [
+            Grid(table.bbox, table.extract())
+            for table in page.find_tables()
+            if table.rows and len(table.rows[0].cells) >= 2
         ]
+        raw = page.extract_text_lines(strip=True, return_chars=True)
+        if ocr.garbled(" ".join(line["text"] for line in raw)):
+            tables, raw = [], self._recover(number, page.width)
+        elif not tables and not raw and page.images:
+            raw = self._ocr(number)
+        lines = [
+            line for line in raw if not _inside(line, tables) and not self._margin(line, page.height, number)
+        ]
+        lines, drawn_without_lines = layout.text_tables(lines)
+        tables += drawn_without_lines
         if not tables and not lines:
             self.empty_pages.append(number)
             return
+        lines, events, self.gutter = layout.reading_order(lines, tables, page.width, self.gutter)
         self._measure(lines, page.width)
-        events = sorted(
-            [(line["top"], 0, line) for line in lines] + [(table.bbox[1], 1, table) for table in tables],
-            key=lambda event: (event[0], event[1]),
-        )
         for position, (_, kind, found) in enumerate(events):
             if kind == 1:
-                columns = len(found.rows[0].cells)
-                continues = position == 0 and self.table_open and columns == self.table_columns
+                continues = position == 0 and self.table_open and found.columns == self.table_columns
                 if not continues:
                     yield from self.paragraphs.flush()
                 yield from self.tables.start(continuation=continues)
-                for row in found.extract():
+                for row in found.rows:
                     yield from self.tables.add(row, number)
-                self.table_columns = columns
+                self.table_columns = found.columns
             else:
                 if position == 0 or events[position - 1][1] == 1:
                     yield from self.tables.flush()
-                yield from self.paragraphs.add(found, number, self.left, self.right)
+                left, right = found.get("column", (self.left, self.right))
+                yield from self.paragraphs.add(found, number, left, right)
         self.table_open = events[-1][1] == 1
         if not self.table_open:
             yield from self.tables.flush()
+
+    def _recover(self, number: int, width: float) -> list[dict]:
+        """Lines of a garbled page: pypdfium2's text when it reads clean, else OCR."""
+        text = ocr.pdfium_text(self.path, number - 1)
+        if text.strip() and not ocr.garbled(text):
+            left = self.left if self.left is not None else width * 0.12
+            right = self.right if self.right is not None else width * 0.88
+            lines, top = [], 200.0
+            for line in (line.strip() for line in text.splitlines()):
+                if line:
+                    lines.append({"text": line, "x0": left, "x1": right, "top": top, "bottom": top + 1})
+                    # Without positions, a paragraph ends at a heading or a sentence end (a gap says so).
+                    top += 12 if heading_level(line) or line.endswith(("。", "；", "：", ":")) else 1
+            return [dict(line, flag="garbled") for line in lines]
+        return self._ocr(number)
+
+    def _ocr(self, number: int) -> list[dict]:
+        if len(self.ocr_pages) >= limits.MAX_OCR_PAGES:
+            return []
+        self.ocr_pages.append(number)
+        return [dict(line, flag="ocr") for line in ocr.ocr_lines(self.path, number - 1)]
 
     def finish(self) -> Iterator[Block]:
         yield from self.tables.flush()
         yield from self.paragraphs.flush()
 
-    def _margin(self, line: dict, height: float) -> bool:
+    def _margin(self, line: dict, height: float, number: int) -> bool:
         text = line["text"].strip()
         top, bottom = line["top"] / height, line["bottom"] / height
         if top < HARD_MARGIN or bottom > 1 - HARD_MARGIN:
@@ -132,10 +172,11 @@ class _Pages:
         if top < SOFT_MARGIN or bottom > 1 - SOFT_MARGIN:
             if _PAGE_NUMBER.match(text):
                 return True
+            if len(layout.split_at_gaps(line, layout.TABLE_GAP)) >= 3:
+                return False  # a table header repeated on every page, not a running header
             key = re.sub(r"\d+", "#", text)
-            if key in self.margin_lines:
+            if self.margin_lines.setdefault(key, number) < number:
                 return True
-            self.margin_lines.add(key)
         return False
 
     def _measure(self, lines: list[dict], width: float) -> None:
@@ -168,6 +209,7 @@ class _Paragraphs:
         self.last_short = False
         self.last_centred = False
         self.centred = False
+        self.flags: set[str] = set()
 
     def add(self, line: dict, page: int, left: float, right: float) -> Iterator[Block]:
         size = max(line["bottom"] - line["top"], 6.0)
@@ -175,7 +217,9 @@ class _Paragraphs:
         indent = line["x0"] - left > size * 1.2
         space_left, space_right = line["x0"] - left, right - line["x1"]
         # Centred: the same space on both sides (a first line indented two characters and short by one is not).
-        centred = min(space_left, space_right) > 1.5 and abs(space_left - space_right) <= size * 0.5
+        # An OCR'd line's box is a few points off either way: its spaces must be over a character wide.
+        slack = size if line.get("flag") == "ocr" else 1.5
+        centred = min(space_left, space_right) > slack and abs(space_left - space_right) <= size * 0.5
         same_page = self.last is not None and self.last["page"] == page
         gap = line["top"] - self.last["bottom"] if same_page else 0
         starts = (
@@ -191,6 +235,8 @@ class _Paragraphs:
             yield from self.flush()
             self.page, self.centred = page, centred
         self.lines.append(text)
+        if line.get("flag"):
+            self.flags.add(line["flag"])
         self.last = {"page": page, "bottom": line["bottom"]}
         self.last_short = space_right > size * 1.5
         self.last_centred = centred
@@ -199,12 +245,13 @@ class _Paragraphs:
         if not self.lines:
             return
         text = clean("\n".join(self.lines))
-        self.lines = []
+        flags, self.lines, self.flags = sorted(self.flags), [], set()
         self.count += 1
         level = heading_level(text)
+        locator = f"para {self.count}"
         if level:
-            yield Block("heading", text, self.page, f"para {self.count}", level=level)
+            yield Block("heading", text, self.page, locator, level=level, flags=flags)
         elif self.centred and len(text) <= 60 and not re.search(r"[，。；：,;]", text):
-            yield Block("heading", text, self.page, f"para {self.count}", level=0)
+            yield Block("heading", text, self.page, locator, level=0, flags=flags)
         else:
-            yield Block("para", text, self.page, f"para {self.count}", level=numbering(text)[0])
+            yield Block("para", text, self.page, locator, level=numbering(text)[0], flags=flags)

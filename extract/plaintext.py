@@ -7,6 +7,7 @@ Each non-empty line is a paragraph or, when it reads as one, a heading.
 """
 
 import codecs
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,6 +54,29 @@ def decode(data: bytes) -> str:
     return data.decode(name)
 
 
+MAX_LINE_CHARS = 20_000
+
+
+def lines(text: str, path: Path) -> Iterator[str]:
+    """The non-empty cleaned lines of `text`; a line too long to be one paragraph is cut after each 。；.
+
+    Raises Unreadable when a piece is still over MAX_LINE_CHARS (not prose: a dump, a binary turned to text).
+    """
+    for line in text.splitlines():
+        pieces = re.findall(r"[^。；]*[。；]?", line) if len(line) > MAX_LINE_CHARS else [line]
+        for piece in pieces:
+            if len(piece) > MAX_LINE_CHARS:
+                raise Unreadable(
+                    path,
+                    f"文本中有一段超过 {MAX_LINE_CHARS} 字且没有句号，不像正常文档",
+                    "请检查文件内容，或用 Word 打开后另存为 .docx 再试",
+                    f"a line of {len(piece)} characters without sentence ends",
+                )
+            piece = clean(piece)
+            if piece:
+                yield piece
+
+
 def read(path: Path) -> Iterator[Block]:
     """Yield one block per non-empty line of a text file."""
     try:
@@ -65,10 +89,7 @@ def read(path: Path) -> Iterator[Block]:
             "unknown text encoding",
         ) from exc
     count = 0
-    for line in text.splitlines():
-        line = clean(line)
-        if not line:
-            continue
+    for line in lines(text, path):
         count += 1
         level = heading_level(line)
         kind = "heading" if level else "para"

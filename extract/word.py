@@ -1,7 +1,8 @@
 """DOCX reader: body paragraphs and tables in document order, with Word's automatic numbering rendered.
 
 python-docx opens the package; the body is read from its XML because python-docx neither renders numbering
-(numPr + numbering.xml) nor says which cells are merged. Content controls (w:sdt) are read through.
+(numPr + numbering.xml) nor says which cells are merged. Content controls (w:sdt) are read through; a text box's
+paragraphs follow the paragraph that anchors it (its VML fallback copy is skipped, so it is read once).
 
 Example:
     >>> blocks = list(read(Path("samples/青石镇/青石镇履行职责事项清单.docx")))  # doctest: +SKIP
@@ -23,10 +24,19 @@ from extract.tables import TableAssembler
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_SKIPPED = {W + "del", W + "instrText", W + "delText", W + "txbxContent", MC_FALLBACK}
+TEXT_BOX = W + "txbxContent"
+_SKIPPED = {W + "del", W + "instrText", W + "delText", TEXT_BOX, MC_FALLBACK}
 
 _CN_DIGITS = "零一二三四五六七八九"
 _HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
+# Formats Word and LibreOffice write for 一、二、三 (LibreOffice exports them as taiwaneseCountingThousand).
+_COUNTING = {
+    "chineseCounting",
+    "chineseCountingThousand",
+    "japaneseCounting",
+    "taiwaneseCounting",
+    "taiwaneseCountingThousand",
+}
 
 
 def read(path: Path) -> Iterator[Block]:
@@ -72,6 +82,11 @@ class _Body:
                 yield from self.blocks(element)
 
     def paragraph(self, element) -> Iterator[Block]:
+        yield from self.own_paragraph(element)
+        for box in _text_boxes(element):
+            yield from self.blocks(box)
+
+    def own_paragraph(self, element) -> Iterator[Block]:
         text = clean(self.numbering.label(element) + _text(element))
         if not text:
             return
@@ -87,7 +102,7 @@ class _Body:
         yield Block(kind, text, None, f"para {self.paragraphs}", level=level)
 
     def rows(self, table) -> Iterator[list[str | None]]:
-        for tr in table.iterchildren(W + "tr"):
+        for tr in _table_rows(table):
             row: list[str | None] = [""] * _grid_skip(tr, "gridBefore")
             for tc in _cells(tr):
                 props = tc.find(W + "tcPr")
@@ -107,6 +122,28 @@ class _Body:
                 # A nested table stays inside its cell: one line per nested row.
                 lines.extend(" | ".join(cell for cell in row if cell) for row in self.rows(child))
         return "\n".join(line for line in lines if line.strip())
+
+
+def _text_boxes(paragraph) -> list:
+    """The outermost text boxes anchored in a paragraph, not counting the VML fallback copies."""
+    boxes = []
+    for box in paragraph.iter(TEXT_BOX):
+        ancestor = box.getparent()
+        while ancestor is not None and ancestor is not paragraph:
+            if ancestor.tag in (TEXT_BOX, MC_FALLBACK):
+                break
+            ancestor = ancestor.getparent()
+        else:
+            boxes.append(box)
+    return boxes
+
+
+def _table_rows(table) -> Iterator:
+    for child in table.iterchildren():
+        if child.tag == W + "tr":
+            yield child
+        elif child.tag in (W + "sdt", W + "sdtContent", W + "customXml"):
+            yield from _table_rows(child)
 
 
 def _cells(tr) -> Iterator:
@@ -273,7 +310,7 @@ def _child_val(element, name: str, default: str) -> str:
 
 def _format(value: int, fmt: str) -> str:
     """A list number in one of Word's formats (the common ones in Chinese documents)."""
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting"):
+    if fmt in _COUNTING:
         return _chinese(value)
     if fmt == "ideographTraditional" and 1 <= value <= 10:
         return _HEAVENLY_STEMS[value - 1]

@@ -125,8 +125,8 @@ def test_extract_classify_export_on_the_samples(db_path, tmp_path, trained_model
     assert {"label", "confidence", "probs", "evidence", "model", "auto_accept"} <= set(proposals[0])
 
     with store.open(db_path) as conn:
-        for row in store.review_queue(conn, "青石镇", limit=5):
-            store.add_review(conn, row["id"], "confirm", reviewer="王五")
+        for item_id in store.queue_ids(conn, store.QueueFilter(township="青石镇"), limit=5):
+            store.add_review(conn, item_id, "confirm", reviewer="王五")
     out = tmp_path / "青石镇.xlsx"
     exported = run("export", "--format", "xlsx", "-o", out, "--township", "青石镇", db=db_path)
     assert "exported 5" in exported.output

@@ -473,3 +473,153 @@ def test_joint_notice_with_numbered_duty_lines(tmp_path):
         ("配合县水利局开展水质抽检", "县水利局"),
         ("对小型供水设施开展汛后维修", ""),
     ]
+
+
+_TEXT_BOX_RUN = """
+<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+     xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
+     xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+     xmlns:v="urn:schemas-microsoft-com:vml">
+  <mc:AlternateContent>
+    <mc:Choice Requires="wps"><w:drawing><wps:wsp><wps:txbx><w:txbxContent>
+      <w:p><w:r><w:t>各乡镇负责辖区山洪灾害预警信息的转发和群众转移。</w:t></w:r></w:p>
+    </w:txbxContent></wps:txbx></wps:wsp></w:drawing></mc:Choice>
+    <mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>
+      <w:p><w:r><w:t>各乡镇负责辖区山洪灾害预警信息的转发和群众转移。</w:t></w:r></w:p>
+    </w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>
+  </mc:AlternateContent>
+</w:r>
+"""
+
+
+def test_docx_text_boxes_are_read_once_after_their_anchor_and_row_content_controls(tmp_path):
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    anchor = document.add_paragraph("一、防汛工作")
+    anchor._p.append(parse_xml(_TEXT_BOX_RUN))
+    document.add_paragraph("配合县水利局做好山塘安全鉴定。")
+    table = document.add_table(rows=2, cols=3)
+    for cell, text in zip(table.rows[0].cells, ("序号", "事项名称", "牵头部门"), strict=True):
+        cell.text = text
+    for cell, text in zip(table.rows[1].cells, ("1", "河道日常巡查", "县水利局"), strict=True):
+        cell.text = text
+    # Wrap the second row in a repeating-section content control, as form templates do.
+    row = table.rows[1]._tr
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    row.addprevious(sdt)
+    sdt.append(content)
+    content.append(row)
+    document.add_paragraph("")
+    path = tmp_path / "text-box.docx"
+    document.save(path)
+    texts = [block.text for block in word.read(path)]
+    assert texts[:3] == [
+        "一、防汛工作",
+        "各乡镇负责辖区山洪灾害预警信息的转发和群众转移。",
+        "配合县水利局做好山塘安全鉴定。",
+    ]
+    assert [item.text for item in items_of(path)] == [
+        "各乡镇负责辖区山洪灾害预警信息的转发和群众转移",
+        "配合县水利局做好山塘安全鉴定",
+        "河道日常巡查",
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "utf-16"])
+def test_csv_is_sniffed_from_its_content_and_read_as_a_table(tmp_path, encoding):
+    text = '序号,事项名称,事项内容,牵头部门\n1,河道巡查,"负责辖区河道日常巡查，发现问题及时上报",县水利局\n'
+    text += "2,森林防火,组织护林员巡山,县林业局\n"
+    path = tmp_path / "清单.txt"  # the extension says text, the bytes say CSV
+    path.write_bytes(text.encode(encoding))
+    assert readers.sniff(path) == "csv"
+    items = items_of(path)
+    assert [(item.text, item.detail, item.lead_dept) for item in items] == [
+        ("河道巡查", "负责辖区河道日常巡查，发现问题及时上报", "县水利局"),
+        ("森林防火", "组织护林员巡山", "县林业局"),
+    ]
+    assert items[1].locator == "table 1 row 3"
+
+
+def test_prose_with_commas_is_not_csv(tmp_path):
+    path = tmp_path / "通知.txt"
+    path.write_text(
+        "一、总体要求\n各乡镇要落实防汛责任, 做好巡查。\n配合县水利局做好山塘鉴定。\n", encoding="utf-8"
+    )
+    assert readers.sniff(path) == "text"
+
+
+def test_docx_numbering_as_libreoffice_writes_it():
+    assert word._format(3, "taiwaneseCountingThousand") == "三"
+    assert word._format(12, "chineseCounting") == "十二"
+
+
+def test_pdf_two_column_page_is_read_column_by_column(tmp_path):
+    left = [
+        "一、压实防汛责任",
+        "各乡镇要落实防汛责任人，明",
+        "确主要负责人为第一责任人。",
+        "二、排查风险隐患",
+    ]
+    right = [
+        "各乡镇要组织开展汛前隐患排",
+        "查，建立隐患台账。",
+        "三、加强值班值守",
+        "配合县水利局做好山塘巡查。",
+    ]
+    lines = [(150, 740, "县应急管理局关于做好防汛工作的通知")]  # full width: read first
+    for row, (one, two) in enumerate(zip(left, right, strict=True)):
+        lines += [(60, 700 - row * 24, one), (320, 700 - row * 24, two)]
+    _cjk_pdf(tmp_path / "two-columns.pdf", [lines])
+    items = items_of(tmp_path / "two-columns.pdf")
+    assert [(item.text, item.section) for item in items] == [
+        ("各乡镇要落实防汛责任人，明确主要负责人为第一责任人", ["压实防汛责任"]),
+        ("各乡镇要组织开展汛前隐患排查，建立隐患台账", ["排查风险隐患"]),
+        ("配合县水利局做好山塘巡查", ["加强值班值守"]),
+    ]
+
+
+def test_pdf_one_column_page_with_a_right_aligned_signature_keeps_its_order(tmp_path):
+    # The first lines sit in the top margin band: a line seen there is a running header only on a later page.
+    lines = [(72, 760 - row * 24, f"{row + 1}.各乡镇要做好第{row + 1}项巡查工作。") for row in range(6)]
+    lines += [(400, 560, "县应急管理局"), (400, 536, "2024年6月1日")]
+    _cjk_pdf(tmp_path / "one-column.pdf", [lines])
+    assert [item.text for item in items_of(tmp_path / "one-column.pdf")] == [
+        f"各乡镇要做好第{row + 1}项巡查工作" for row in range(6)
+    ]
+
+
+def test_pdf_table_drawn_without_lines_is_read_as_rows(tmp_path):
+    columns = (60, 100, 220, 450)
+    lines = [(200, 740, "青石镇履行职责事项清单")]
+    rows = [
+        ("序号", "事项名称", "事项内容", "牵头部门"),
+        ("1", "河道日常巡查", "负责辖区河道巡查，发现问题", "县水利局"),
+        ("", "", "及时上报。", ""),
+        ("一、安全生产", None, None, None),
+        ("2", "企业安全检查", "配合开展辖区企业安全检查。", "县应急管理局"),
+    ]
+    for row, cells in enumerate(rows):
+        for x, text in zip(columns, cells, strict=True):
+            if text:
+                lines.append((x, 700 - row * 24, text))
+    lines.append((60, 560, "联系人：张明，联系电话：0000-1234567，请各乡镇于月底前报送。"))
+    _cjk_pdf(tmp_path / "borderless.pdf", [lines])
+    items = items_of(tmp_path / "borderless.pdf")
+    assert [(item.text, item.detail, item.lead_dept, item.locator) for item in items] == [
+        ("河道日常巡查", "负责辖区河道巡查，发现问题及时上报。", "县水利局", "table 1 row 2"),
+        ("企业安全检查", "配合开展辖区企业安全检查。", "县应急管理局", "table 1 row 4"),
+    ]
+    assert items[1].section[-1] == "安全生产"
+
+
+def test_prose_with_spaced_words_is_not_a_table(tmp_path):
+    lines = [
+        (72, 700, "一、工作任务"),
+        (96, 676, "各乡镇要做好河道巡查、森林防火和安全生产检查等工作。"),
+        (72, 652, "序号      名称      备注"),
+        (96, 628, "配合县水利局做好山塘安全鉴定。"),
+    ]
+    _cjk_pdf(tmp_path / "prose.pdf", [lines])
+    texts = [item.text for item in items_of(tmp_path / "prose.pdf")]
+    assert "配合县水利局做好山塘安全鉴定" in texts

@@ -1,7 +1,13 @@
 """The batch runner: folders walked, township defaults, idempotence, parallel workers, item ids for --jsonl."""
 
+import csv
 import importlib.util
 import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -126,3 +132,72 @@ def test_dask_backend_on_a_local_cluster(folder, conn):
         )
     assert (summary.files_ok, summary.items_new) == (2, 61)
     assert {row["township"] for row in store.items(conn)} == {"青石镇"}
+
+
+DUTIES = (
+    "各乡镇要组织开展第{n}号河道日常巡查。",
+    "配合县水利局做好第{n}号山塘安全鉴定。",
+    "负责第{n}片区森林防火巡查。",
+)
+
+
+def _many_small_files(folder: Path, count: int) -> int:
+    folder.mkdir()
+    for n in range(count):
+        lines = ["一、工作任务", *(duty.format(n=n) for duty in DUTIES), "联系电话：0000-1234567。"]
+        (folder / f"通知{n:03d}.txt").write_text("\n".join(lines), encoding="utf-8")
+    return count * len(DUTIES)
+
+
+def _count(db: Path, table: str) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def test_kill_9_in_the_middle_then_rerun_loses_nothing_and_duplicates_nothing(tmp_path):
+    """The real CLI in a subprocess, killed with SIGKILL while it works through a folder of small files."""
+    folder, db = tmp_path / "青石镇", tmp_path / "ws" / "dutylist.db"
+    wanted = _many_small_files(folder, 150)
+    command = [str(Path(sys.executable).parent / "dutylist"), "--db", str(db), "extract", str(folder)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while _count(db, "documents") < 10 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    done = _count(db, "documents")
+    assert 10 <= done < 150, "the batch should have been killed in the middle"
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"未变跳过 unchanged {done}" in rerun.stdout
+    with store.open(db) as conn:
+        rows = store.items(conn)
+        assert len(store.documents(conn)) == 150
+    assert len(rows) == wanted and len({row["id"] for row in rows}) == wanted
+    assert len({(row["file"], row["text"]) for row in rows}) == wanted
+    assert (db.parent / "extract-failures.csv").read_text("utf-8-sig").splitlines() == [
+        ",".join(batch.FAILURE_COLUMNS)
+    ]
+
+
+def test_cli_writes_the_failure_report_where_asked(tmp_path, db_path):
+    from click.testing import CliRunner
+
+    from dutylist.cli import main
+
+    folder = tmp_path / "乡"
+    folder.mkdir()
+    (folder / "empty.pdf").write_bytes(b"")
+    shutil.copy(NOTICE_PDF, folder / "notice.pdf")
+    report = tmp_path / "报告" / "failures.csv"
+    result = CliRunner().invoke(main, ["--db", str(db_path), "extract", str(folder), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    assert str(report) in result.output
+    with report.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == list(batch.FAILURE_COLUMNS)
+    [(file, reason, hint)] = rows[1:]
+    assert file.endswith("empty.pdf") and "空" in reason and hint
