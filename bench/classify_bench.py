@@ -4,7 +4,7 @@ For each variant, a model whose three views (classify/features.py) all use it: g
 per view on the training data (what `make train` chooses by), then the model fitted on all training data with its
 validation thresholds and scored on the locked test split (items as written, the same items as bare text, and the
 hard cases: traditional characters, OCR noise, misleading cues). Finally the saved model in models/, if there is
-one, on the same data. Prints Markdown.
+one, on the same data and on each corpus part's test items. Prints Markdown.
 
 Example:
     $ .venv/bin/python bench/classify_bench.py [--variants logreg,svm_sigmoid] [--models models/]
@@ -53,6 +53,14 @@ def _test_rows(name: str, model: Model, test_rows: list[dict]) -> list[str]:
     return lines + ([_row(name, "test hard cases", evaluate(model, hard))] if hard else [])
 
 
+def _part_rows(name: str, model: Model, test_rows: list[dict]) -> list[str]:
+    """The test items of each corpus part apart (id prefix A-, B-, …), so a part added later can be compared."""
+    parts: dict[str, list[dict]] = {}
+    for row in test_rows:
+        parts.setdefault(str(row["id"]).split("-", 1)[0].lower(), []).append(row)
+    return [_row(name, f"test, part {part}", evaluate(model, rows)) for part, rows in sorted(parts.items())]
+
+
 def run(variants: tuple[str, ...], models_dir: str | None) -> list[str]:
     started = time.monotonic()
     data = training_data()
@@ -81,6 +89,7 @@ def run(variants: tuple[str, ...], models_dir: str | None) -> list[str]:
         lines += ["", f"No saved model scored: {exc}"]
     else:
         lines += _test_rows(f"saved {saved.id}", saved, test_rows)
+        lines += _part_rows(f"saved {saved.id}", saved, test_rows)
     lines += ["", f"{time.monotonic() - started:.0f} s"]
     return lines
 

@@ -6,6 +6,7 @@ Example:
 
 from pathlib import Path
 
+from classify.features import SENTENCE
 from dutylist.items import LABEL_NAMES, LABELS
 
 CARD_FILE = "MODEL_CARD.md"
@@ -34,13 +35,15 @@ def _confusion_table(report: dict) -> list[str]:
     return lines
 
 
-def _acceptance_table(report: dict, thresholds: dict[str, float] | None = None) -> list[str]:
+def _acceptance_table(
+    report: dict, thresholds: dict[str, float] | None = None, unset: str = "per view"
+) -> list[str]:
     accept = report["auto_accept"]
     lines = ["| predicted label | threshold | accepted | coverage | precision |", "|---|---|---|---|---|"]
     for label in LABELS:
         a = accept["per_class"][label]
         limit = (thresholds or {}).get(label)
-        shown = "per view" if limit is None else "never" if limit > 1 else f"{limit:.3f}"
+        shown = unset if limit is None else "never" if limit > 1 else f"{limit:.3f}"
         lines.append(
             f"| {label} | {shown} | {a['accepted']} | {_pct(a['coverage'])} | {_pct(a['precision'])} |"
         )
@@ -85,8 +88,29 @@ def _view_section(view: str, fit: dict, chosen: str) -> list[str]:
             + " | ".join(f"{r['per_class'][label]['f1']:.3f}" for label in LABELS)
             + " |"
         )
+    shaped = [label for label in LABELS if label + SENTENCE in fit["thresholds"]]
     lines += ["", "Auto-accept thresholds and what they accept on validation:", ""]
-    lines += _acceptance_table(fit["validation"]["overall"], fit["thresholds"])
+    if shaped:
+        lines += _acceptance_table(fit["validation"]["overall"], unset="by shape, below")
+    else:
+        lines += _acceptance_table(fit["validation"]["overall"], fit["thresholds"])
+    if shaped:
+        lines += [
+            "",
+            "Thresholds apart for sentence-shaped items (a clause mark or 18+ characters) and bare phrases, each "
+            "on its own validation items:",
+            "",
+            "| predicted label | phrase threshold | accepted | precision | sentence threshold | accepted | precision |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        per_class = fit["validation"]["per_class"]
+        for label in shaped:
+            cells = []
+            for key in (label, label + SENTENCE):
+                limit, figures = fit["thresholds"][key], per_class[key]
+                shown = "never" if limit > 1 else f"{limit:.3f}"
+                cells.append(f"{shown} | {figures['accepted']} | {_pct(figures['precision'])}")
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return [*lines, ""]
 
 
@@ -105,8 +129,10 @@ def write(path: Path, meta: dict, metrics: dict, reports: dict) -> None:
         "rewritten each time.",
         "",
         "Labels: basic 基本履职事项, cooperative 配合履职事项, returned 上级部门收回事项. Input: text + detail "
-        "(jieba words with the government dictionary, char 1-3-grams, traditional characters folded) and markers "
-        "for the lead department's level and name, the section headings and the source list when an item has them.",
+        "(jieba words with the government dictionary, role patterns such as 由县XX局负责 / 配合县XX局 / 报县XX局 / "
+        "各乡镇要, char 1-3-grams, traditional characters folded) and markers for the lead department's level and "
+        "name, the section headings and the source list (the list heading of a published list, a 0/1 feature) "
+        "when an item has them.",
         "",
         "Three views, each its own pipeline and thresholds, by what the item comes with: `lead` (a lead "
         "department, as list table rows give), `detail` (details but no lead department), `text` (text alone: "
@@ -137,13 +163,16 @@ def write(path: Path, meta: dict, metrics: dict, reports: dict) -> None:
         "",
         "`logreg`: multinomial logistic regression, balanced class weights. `svm_sigmoid`: linear SVM with "
         "balanced class weights, Platt (sigmoid) calibration on grouped inner folds. `cnb_sigmoid`: complement "
-        "naive Bayes, sigmoid calibration. Each view is scored on the items it will meet once stripped (`lead`: "
+        "naive Bayes, sigmoid calibration. `ensemble`: soft vote (mean probability) of `logreg` and `svm_sigmoid`; "
+        "its out-of-fold figures are its members' averaged. Each view is scored on the items it will meet once stripped (`lead`: "
         "items with a lead department; `detail`: items with details; `text`: every item).",
         "",
         "Validation = the chosen variant's out-of-fold predictions. Per predicted label, the threshold is the "
         "smallest confidence at which the accepted items reach 98 % precision, counting the Wilson lower bound "
         "(z = 1) of the observed precision so that a few lucky validation items do not set it; otherwise the "
-        "label is never auto-accepted. Items under the threshold go to review.",
+        "label is never auto-accepted. Items under the threshold go to review. z = 1 was chosen by measurement "
+        "(classify/train.py, CONFIDENCE_Z): z = 0.5 lets a threshold rest on 13 validation items, z = 1.645 "
+        "costs a quarter of the coverage for no precision the test split can show.",
         "",
     ]
     for view, fit in metrics["views"].items():
@@ -183,8 +212,8 @@ def write(path: Path, meta: dict, metrics: dict, reports: dict) -> None:
         "elsewhere, which is why a reviewer decides.",
         "- From bare text the model is much less sure than from a list row (see the two test sections): a "
         "cooperative duty often reads like a basic one until the lead department is named.",
-        "- The corpus has no `source_label`; the source-list marker only gains weight from reviewed items of "
-        "imported lists.",
+        "- Few corpus items carry a `source_label` (list rows of corpus/parts/d.jsonl); the source-list feature "
+        "gains weight as reviewers confirm items of lists brought in with `dutylist corpus import`.",
         "",
     ]
     path.write_text("\n".join(lines), encoding="utf-8")

@@ -13,9 +13,10 @@ lead department means basic" and is then confidently wrong on bare cooperative a
 pipeline is trained on every corpus item with the fields the view lacks removed.
 
 The analyzers the vectorizers use are module-level functions, so joblib can pickle the fitted pipeline:
-`text_words` (jieba words of the text and the section markers), `char_text` (the normalised text for char
-n-grams; markers are kept out of them so "县级部门" in a marker never looks like text) and `lead_markers` (the
-lead-department markers, counted apart so that a long text does not dilute them).
+`text_words` (jieba words of the text, role patterns such as "由县XX局负责" (`role_cues`) and the section markers),
+`char_text` (the normalised text for char n-grams; markers are kept out of them so "县级部门" in a marker never looks
+like text), `lead_markers` (the lead-department markers) and `list_markers` (the source list), both counted apart so
+that a long text does not dilute them.
 
 Example:
     >>> doc = model_input({"text": "食品安全隐患排查", "lead_dept": "县统计局", "section": ["平安法治"]})
@@ -45,6 +46,10 @@ _HEADING_NUMBER = re.compile(
 )
 _LIST_CUES = (("收回", "returned"), ("配合", "cooperative"), ("基本", "basic"))
 _LEAD_MARKERS = ("[牵头:", "[部门:")
+_LIST_MARKER = "[来源清单:"
+# Every source-list marker there can be: the vocabulary of their 0/1 block is fixed, so a training set in which no
+# item has a source list still fits.
+LIST_MARKERS = tuple(f"{_LIST_MARKER}{name}]" for name in LABEL_NAMES.values())
 
 
 @functools.cache
@@ -107,6 +112,25 @@ def markers(row: dict) -> list[str]:
 
 
 VIEWS = ("lead", "detail", "text")
+# Views whose sentence-shaped items get thresholds of their own (see `is_sentence`).
+SHAPED_VIEWS = ("text",)
+SENTENCE = "@sentence"  # suffix of a label's sentence threshold: "basic@sentence"
+_CLAUSE = re.compile(r"[，。；,;]")
+SENTENCE_LENGTH = 18
+
+
+def is_sentence(row: dict) -> bool:
+    """Whether the item's text reads as a duty sentence (a clause mark, or 18 characters and more) rather than a
+    bare noun phrase. From text alone a sentence says who does what; a four-word table cell often does not, so
+    the text view sets auto-accept thresholds for the two apart.
+
+    >>> is_sentence({"text": "经济普查清查摸底"}), is_sentence({"text": "由县统计局组织实施，乡镇负责清查摸底"})
+    (False, True)
+    """
+    text = normalise_text(str(row.get("text") or "")).strip()
+    return len(text) >= SENTENCE_LENGTH or bool(_CLAUSE.search(text))
+
+
 _DROPPED = {"lead": (), "detail": ("lead_dept",), "text": ("lead_dept", "detail")}
 
 
@@ -151,20 +175,66 @@ def lead_markers(doc: str) -> list[str]:
     return [marker for marker in markers_of(doc) if marker.startswith(_LEAD_MARKERS)]
 
 
+def list_markers(doc: str) -> list[str]:
+    """Analyzer of the source-list feature: the [来源清单:…] marker (the list heading a published list puts the item
+    under), counted 0/1 apart from the words so that its weight does not shrink with the length of the text."""
+    return [marker for marker in markers_of(doc) if marker.startswith(_LIST_MARKER)]
+
+
 def text_words(doc: str) -> list[str]:
-    """Analyzer of the word vectorizer: jieba words of the text, plus the section and source-list markers.
+    """Analyzer of the word vectorizer: jieba words of the text, plus the section markers.
 
     A department named in the text becomes its canonical name (县市场监管局 → 县市场监督管理局) plus a marker of its
     level ("[文中:县级部门]"), so "由县XX局负责" generalises over departments the corpus rarely names. Section
     headings stay among the words (weighted like one): as separate 0/1 features they outweigh the text.
     """
-    others = [marker for marker in markers_of(doc) if not marker.startswith(_LEAD_MARKERS)]
+    others = [marker for marker in markers_of(doc) if not marker.startswith((*_LEAD_MARKERS, _LIST_MARKER))]
     return [*_text_words(doc.split(TEXT_SEP, 1)[0]), *others]
 
 
 def word_features(doc: str) -> list[str]:
     """Every word-like feature of a `model_input` string: its text words and all its markers."""
-    return [*text_words(doc), *lead_markers(doc)]
+    return [*text_words(doc), *lead_markers(doc), *list_markers(doc)]
+
+
+# Who does the work, as the sentence says it: a few role patterns between a county body and the township. Single
+# words cannot carry them ("负责" is basic after 乡镇 and returned after 由县XX局), and the corpus names too few
+# departments for every "由县XX局负责" to be learnt one department at a time.
+_BODY = r"(?:县|市|区|州|省)[\u4e00-\u9fff（）()]{0,14}?(?:局|委员会|委|院|中心|部|办|站|所|队|联|会|处|公司|分局)"
+_ROLES = (
+    (
+        "由县级部门负责",
+        re.compile(
+            rf"由{_BODY}(?:依法|统一|直接|具体|组织)?(?:负责|实施|办理|承担|开展|查处|审批|核发|作出)"
+        ),
+    ),
+    ("县级部门牵头", re.compile(rf"{_BODY}(?:牵头|主责|负总责|为主)")),
+    ("配合县级部门", re.compile(rf"(?:配合|协助|协同|支持|参与|陪同|会同|按照|根据|按){_BODY}")),
+    ("报县级部门", re.compile(rf"(?:报|报送|上报|报告|移交|移送|反馈|推送|提交|交由|转交|告知|通报){_BODY}")),
+    (
+        "县级部门要求",
+        re.compile(rf"{_BODY}(?:要求|部署|安排|委托|交办|通报|下发|确定|划定|组织的|开展的|实施的)"),
+    ),
+    (
+        "乡镇要",
+        re.compile(
+            r"(?:各乡镇|各乡（镇）|乡镇（街道）|各镇|各街道|乡（镇）)[^，。；]{0,6}?(?:要|应|须|必须|负责)"
+        ),
+    ),
+    (
+        "村社区配合",
+        re.compile(r"(?:组织|动员|引导|发动)(?:村|社区|群众|村民|居民|农户|党员)[^，。；]{0,8}?配合"),
+    ),
+)
+
+
+def role_cues(text: str) -> list[str]:
+    """Markers for the role patterns `text` contains (see _ROLES).
+
+    >>> role_cues("由县市场监管局负责查处无证经营"), role_cues("摸排后报县民政局")
+    (['[句式:由县级部门负责]'], ['[句式:报县级部门]'])
+    """
+    return [f"[句式:{name}]" for name, pattern in _ROLES if pattern.search(text)]
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -177,4 +247,4 @@ def _text_words(text: str) -> tuple[str, ...]:
             words += [known[word], f"[文中:{lead_level(word)}]"]
         else:
             words.append(word)
-    return tuple(words)
+    return (*words, *role_cues(normalise_text(text)))

@@ -20,7 +20,7 @@ import joblib
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from classify.features import model_input, view_of, word_features
+from classify.features import SENTENCE, is_sentence, model_input, view_of, word_features
 from dutylist import config, store
 from dutylist.errors import ModelMissing, ModelTampered
 from dutylist.items import LABELS
@@ -43,11 +43,13 @@ def sha256_file(path: Path) -> str:
 def class_weights(classifier) -> np.ndarray:
     """Per-class weight of every feature (n_classes × n_features) of a fitted linear classifier.
 
-    Works for linear models (`coef_`), naive Bayes (`feature_log_prob_`) and `CalibratedClassifierCV` around
-    either (the average over its calibrated copies).
+    Works for linear models (`coef_`), naive Bayes (`feature_log_prob_`), `CalibratedClassifierCV` around either
+    (the average over its calibrated copies) and a `VotingClassifier` of those (the average over its members).
     """
     if hasattr(classifier, "calibrated_classifiers_"):
         return np.mean([class_weights(c.estimator) for c in classifier.calibrated_classifiers_], axis=0)
+    if hasattr(classifier, "estimators_"):  # a soft-voting ensemble: its members' weights, averaged
+        return np.mean([class_weights(member) for member in classifier.estimators_], axis=0)
     weights = getattr(classifier, "coef_", None)
     if weights is None:
         weights = classifier.feature_log_prob_
@@ -81,10 +83,18 @@ class View:
                     "probs": {name: round(float(p), 4) for name, p in zip(labels, probs[i], strict=True)},
                     "evidence": self._evidence(docs[i], features[i], best),
                     "model": model_id,
-                    "auto_accept": confidence >= self.thresholds.get(labels[best], NEVER),
+                    "auto_accept": confidence >= self.threshold(labels[best], row),
                 }
             )
         return proposals
+
+    def threshold(self, label: str, row: dict) -> float:
+        """The auto-accept threshold for an item proposed as `label`: the sentence one if the view has one and
+        the item reads as a sentence (`is_sentence`), else the label's."""
+        sentence = self.thresholds.get(label + SENTENCE)
+        if sentence is not None and is_sentence(row):
+            return sentence
+        return self.thresholds.get(label, NEVER)
 
     def _evidence(self, doc: str, row_features, best: int) -> list[str]:
         """The words and markers of this item that pushed most toward the chosen label.
@@ -117,7 +127,8 @@ class View:
 class Model:
     """The fitted pipelines of each view (see classify/features.py) with the record `make train` wrote.
 
-    `meta["thresholds"]` maps view -> label -> threshold; `meta["views"]` names each view's variant.
+    `meta["thresholds"]` maps view -> label -> threshold (and "label@sentence" -> threshold for sentence-shaped
+    items where a view sets them apart); `meta["views"]` names each view's variant.
     """
 
     pipelines: dict[str, Pipeline]
