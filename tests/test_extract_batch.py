@@ -108,8 +108,11 @@ def test_parallel_workers_give_the_same_items(folder, tmp_path):
     assert results[1] == results[2] and len(results[1]) == 73
 
 
-@pytest.mark.skipif(importlib.util.find_spec("distributed") is not None, reason="dask is installed")
-def test_dask_backend_without_dask_says_how_to_install_it(folder, conn):
+def test_dask_backend_without_dask_says_how_to_install_it(folder, conn, monkeypatch):
+    # A None entry in sys.modules makes `import` fail as on a machine without dask.
+    monkeypatch.setitem(sys.modules, "dask", None)
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(DutylistError, match=r'pip install "dask\[distributed\]"'):
         batch.run([str(folder)], conn, backend="dask", progress=False)
 
