@@ -37,7 +37,7 @@ def decision_table(found: list, split: str) -> list[str]:
     mine = [o for o in found if o.split == split]
     duties = [o for o in mine if o.expected]
     lines = [
-        f"### {SPLITS[split]}",
+        f"#### {SPLITS[split]}",
         "",
         f"{len({(o.file, o.township) for o in mine})} notice checks, {len(duties)} annotated duty sentences, "
         f"{sum(o.expected is None for o in mine)} non-duty sentences; "
@@ -59,7 +59,7 @@ def admission_section(conn, notices: Path) -> list[str]:
     found = evaluate.outcomes(conn, notices)
     seconds = time.monotonic() - started
     duties = [o for o in found if o.expected]
-    lines = [f"## Admission check (`dutylist check`), threshold {admission.THRESHOLD}", ""]
+    lines = [f"### Admission check (`dutylist check`), threshold {admission.THRESHOLD}", ""]
     lines += [f"All notices checked in {seconds:.2f} s.", ""]
     for split in SPLITS:
         lines += decision_table(found, split)
@@ -110,7 +110,7 @@ def compare_section(conn) -> list[str]:
         return "+".join(sorted({keys[t, item["text"]] for t, item in duty.items.items()}))
 
     lines = [
-        f"## Cross-township comparison (`dutylist compare`), threshold {compare.THRESHOLD}",
+        f"### Cross-township comparison (`dutylist compare`), threshold {compare.THRESHOLD}",
         "",
         f"Four sample lists ({', '.join(f'{t} {sum(c.values())}' for t, c in result.sizes.items())} items), "
         f"{len(expected['duties'])} planted duties; aligned into {len(result.duties)} duties in {seconds:.2f} s.",

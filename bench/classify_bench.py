@@ -62,12 +62,11 @@ def _part_rows(name: str, model: Model, test_rows: list[dict]) -> list[str]:
 
 
 def run(variants: tuple[str, ...], models_dir: str | None) -> list[str]:
-    started = time.monotonic()
     data = training_data()
     rows, y, weights, groups = data["rows"], data["y"], data["weights"], data["groups"]
     splits = folds(y, groups)
     test_rows = corpus.load("test")
-    lines = [f"# Classifier benchmark: {len(y)} training items, locked test split {len(test_rows)}", ""]
+    lines = [f"{len(y)} training items, locked test split {len(test_rows)}.", ""]
     cv_lines, test_lines = [], []
     for variant in variants:
         fitted = {view: fit_view(view, rows, y, weights, groups, (variant,), splits) for view in VIEWS}
@@ -81,8 +80,8 @@ def run(variants: tuple[str, ...], models_dir: str | None) -> list[str]:
         }
         model = Model({view: fit["pipeline"] for view, fit in fitted.items()}, meta)
         test_lines += _test_rows(variant, model, test_rows)
-    lines += ["## Cross-validation on the training data", "", *HEADER, *cv_lines, ""]
-    lines += ["## Locked test split", "", *HEADER, *test_lines]
+    lines += ["### Cross-validation on the training data", "", *HEADER, *cv_lines, ""]
+    lines += ["### Locked test split", "", *HEADER, *test_lines]
     try:
         saved = load_model(models_dir)
     except DutylistError as exc:
@@ -90,7 +89,6 @@ def run(variants: tuple[str, ...], models_dir: str | None) -> list[str]:
     else:
         lines += _test_rows(f"saved {saved.id}", saved, test_rows)
         lines += _part_rows(f"saved {saved.id}", saved, test_rows)
-    lines += ["", f"{time.monotonic() - started:.0f} s"]
     return lines
 
 
@@ -108,7 +106,18 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(variants) - set(VARIANTS)
     if unknown:
         parser.error(f"unknown variant(s) {', '.join(sorted(unknown))}; known: {', '.join(VARIANTS)}")
-    print("\n".join(run(variants, args.models)))
+    started = time.monotonic()
+    print(
+        "\n".join(
+            [
+                "# Classifier benchmark",
+                "",
+                *run(variants, args.models),
+                "",
+                f"{time.monotonic() - started:.0f} s",
+            ]
+        )
+    )
     return 0
 
 
