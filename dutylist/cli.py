@@ -153,7 +153,12 @@ def classify(ctx, in_path, jsonl_out) -> None:
 
     model = load_model()
     if in_path:
-        rows = list(read_jsonl(in_path))
+        skipped: list[str] = []
+        rows = list(read_jsonl(in_path, skip=lambda problem: skipped.append(str(problem))))
+        for problem in skipped:
+            click.echo(f"跳过 skipped: {problem}", err=True)
+        if not rows:
+            raise click.ClickException(f"{in_path}: 没有可用的行（每行至少需要 id 和 text）/ no usable lines")
         proposals = [{**row, **proposal} for row, proposal in zip(rows, model.propose(rows), strict=True)]
         if jsonl_out:
             click.echo(f"已写出 wrote {write_jsonl(jsonl_out, proposals)} 条建议 → {jsonl_out}", err=True)

@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -98,10 +98,13 @@ def item_id(doc: str, locator: str, text: str) -> str:
     return digest[:16]
 
 
-def read_jsonl(path: str | Path, required: Iterable[str] = ("id", "text")) -> Iterator[dict]:
+def read_jsonl(
+    path: str | Path, required: Iterable[str] = ("id", "text"), skip: Callable[[BadInput], None] | None = None
+) -> Iterator[dict]:
     """Yield the JSON objects of a JSONL file; a bad line raises `BadInput` naming the file and line.
 
-    Blank lines are skipped; lines must be objects with the `required` keys (non-empty).
+    Blank lines are skipped; lines must be objects with the `required` keys (non-empty). With `skip`, a bad line
+    is handed to it and reading goes on (a batch keeps its good lines).
     """
     path = Path(path)
     try:
@@ -115,21 +118,30 @@ def read_jsonl(path: str | Path, required: Iterable[str] = ("id", "text")) -> It
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise BadInput(
-                    f"{path} 第 {number} 行不是合法的 JSON（{exc.msg}）。请修正该行后重试。"
-                    f" / line {number} is not valid JSON: {exc.msg}"
-                ) from exc
-            if not isinstance(row, dict):
-                raise BadInput(f"{path} 第 {number} 行不是 JSON 对象。/ line {number} is not a JSON object")
-            missing = [key for key in required if not str(row.get(key) or "").strip()]
-            if missing:
-                raise BadInput(
-                    f"{path} 第 {number} 行缺少字段 {', '.join(missing)}。每行至少需要 {', '.join(required)}。"
-                    f" / line {number} lacks {', '.join(missing)}"
-                )
-            yield row
+                yield _parse_line(path, number, line, tuple(required))
+            except BadInput as problem:
+                if skip is None:
+                    raise
+                skip(problem)
+
+
+def _parse_line(path: Path, number: int, line: str, required: tuple[str, ...]) -> dict:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BadInput(
+            f"{path} 第 {number} 行不是合法的 JSON（{exc.msg}）。请修正该行后重试。"
+            f" / line {number} is not valid JSON: {exc.msg}"
+        ) from exc
+    if not isinstance(row, dict):
+        raise BadInput(f"{path} 第 {number} 行不是 JSON 对象。/ line {number} is not a JSON object")
+    missing = [key for key in required if not str(row.get(key) or "").strip()]
+    if missing:
+        raise BadInput(
+            f"{path} 第 {number} 行缺少字段 {', '.join(missing)}。每行至少需要 {', '.join(required)}。"
+            f" / line {number} lacks {', '.join(missing)}"
+        )
+    return row
 
 
 def write_jsonl(path: str | Path, rows: Iterable[dict]) -> int:

@@ -57,14 +57,22 @@ def test_export_with_nothing_confirmed_says_what_to_do_and_writes_empty_lists(db
     assert load_workbook(out).sheetnames == ["基本履职事项", "配合履职事项", "上级部门收回事项"]
 
 
-def test_classify_in_reports_the_bad_line(db_path, tmp_path, trained_models):
+def test_classify_in_skips_bad_lines_naming_them_and_keeps_the_good_ones(db_path, tmp_path, trained_models):
     bad = tmp_path / "items.jsonl"
-    bad.write_text(
-        json.dumps({"id": "1", "text": "负责低保初审"}, ensure_ascii=False) + "\n{oops\n", encoding="utf-8"
-    )
+    good = json.dumps({"id": "1", "text": "负责低保初审"}, ensure_ascii=False)
+    bad.write_text(f'{good}\n{{oops\n{{"id": "3", "text": "  "}}\n', encoding="utf-8")
     result = run("classify", "--in", bad, db=db_path)
-    assert result.exit_code == 1
-    assert "第 2 行" in result.output and "items.jsonl" in result.output
+    assert result.exit_code == 0, result.output
+    assert "第 2 行" in result.output and "第 3 行" in result.output and "items.jsonl" in result.output
+    proposals = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [row["id"] for row in proposals] == ["1"]
+
+
+def test_classify_in_with_no_usable_line_is_an_error(db_path, tmp_path, trained_models):
+    bad = tmp_path / "items.jsonl"
+    bad.write_text("{oops\n", encoding="utf-8")
+    result = run("classify", "--in", bad, db=db_path)
+    assert result.exit_code == 1 and "没有可用的行" in result.output
 
 
 def test_stats_on_a_new_workspace(db_path):
