@@ -5,6 +5,7 @@ Each document is checked for recall and precision against tests/docs/expected.js
 a reviewer how its text was obtained."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -121,3 +122,42 @@ def test_ocr_works_with_the_network_off(tmp_path):
     wanted = {normalise(row["text"]) for row in EXPECTED["tests/docs/通知_扫描件.pdf"]}
     assert len(items) >= 5 and all(flags == ["ocr"] for _, flags in items)
     assert {normalise(text) for text, _ in items} <= wanted
+
+
+CALC = Path("/usr/lib/libreoffice/program/libsclo.so")
+
+
+@pytest.mark.skipif(not CALC.exists() and not os.environ.get("CI"), reason="needs libreoffice-calc-nogui")
+def test_legacy_excel_list_is_converted_and_keeps_its_list_label(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "配合履职事项"
+    sheet.append(["序号", "事项名称", "具体内容", "牵头部门"])
+    sheet.append([1, "农村低收入人口动态监测", "摸排辖区困难群众并报送县民政局", "县民政局"])
+    sheet.append([2, "森林防火巡查", "配合县林业局开展野外火源巡查", "县林业局"])
+    book.save(tmp_path / "清单.xlsx")
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "xls",
+            "--outdir",
+            str(tmp_path / "out"),
+            str(tmp_path / "清单.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    legacy = tmp_path / "out" / "清单.xls"
+    assert legacy.read_bytes()[:4] == b"\xd0\xcf\x11\xe0", "LibreOffice should write an OLE .xls"
+    result = batch.extract_file(str(legacy), "青石镇")
+    assert result.doc["status"] == "ok", result.doc["error"]
+    assert [item.text for item in result.items] == ["农村低收入人口动态监测", "森林防火巡查"]
+    assert {item.source_label for item in result.items} == {"cooperative"}
+    assert all("converted" in item.flags for item in result.items)
+    assert result.items[0].lead_dept == "县民政局"
