@@ -77,10 +77,10 @@ def kind(file: str, flags: set[str]) -> str:
 def quality() -> tuple[list[str], list[Path]]:
     """The per-document table, and the PDFs read from their text layer (for the speed comparison)."""
     lines = [
-        "| document | kind | expected | found | recall | precision | lead dept | seconds |",
-        "|---|---|---|---|---|---|---|---|",
+        "| document | kind | expected | found | recall | precision | lead dept | section path | seconds |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    hits = found_total = wanted_total = lead_hits = 0
+    hits = found_total = wanted_total = lead_hits = section_hits = section_rows = 0
     text_pdfs = []
     for file, rows in sorted(expected().items()):
         result = extract_file(str(ROOT / file))
@@ -88,6 +88,11 @@ def quality() -> tuple[list[str], list[Path]]:
         wanted = {normalise(row["text"]): row for row in rows}
         hit = [text for text in wanted if text in found]
         leads = sum(normalise(found[text].lead_dept) == normalise(wanted[text]["lead_dept"]) for text in hit)
+        # Section paths are written beside the samples only; "—" where a document's expectations have none.
+        with_section = [text for text in hit if "section" in wanted[text]]
+        sections = sum(found[text].section == wanted[text]["section"] for text in with_section)
+        section_hits, section_rows = section_hits + sections, section_rows + len(with_section)
+        section_cell = f"{sections / len(with_section):.3f}" if with_section else "—"
         flags = {flag for item in result.items for flag in item.flags}
         if file.endswith(".pdf") and not flags & {"ocr", "garbled"}:
             text_pdfs.append(ROOT / file)
@@ -100,11 +105,12 @@ def quality() -> tuple[list[str], list[Path]]:
         lines.append(
             f"| {Path(file).name} | {kind(file, flags)} | {len(wanted)} | {len(found)} "
             f"| {len(hit) / len(wanted):.3f} | {len(hit) / max(len(found), 1):.3f} "
-            f"| {leads / max(len(hit), 1):.3f} | {result.seconds:.2f} |"
+            f"| {leads / max(len(hit), 1):.3f} | {section_cell} | {result.seconds:.2f} |"
         )
     lines.append(
         f"| **all** | | {wanted_total} | {found_total} | {hits / wanted_total:.3f} "
-        f"| {hits / max(found_total, 1):.3f} | {lead_hits / max(hits, 1):.3f} | |"
+        f"| {hits / max(found_total, 1):.3f} | {lead_hits / max(hits, 1):.3f} "
+        f"| {section_hits / max(section_rows, 1):.3f} | |"
     )
     return lines, text_pdfs
 
