@@ -25,6 +25,12 @@ SETTINGS = (
     Setting(
         "reviewer", "DUTYLIST_REVIEWER", "reviewer", "审核人姓名（写入审核记录）/ reviewer name in the audit"
     ),
+    Setting(
+        "overlap",
+        "DUTYLIST_OVERLAP",
+        "0.1",
+        "双人审核比例 / fraction of items two reviewers decide (0 = off)",
+    ),
 )
 
 

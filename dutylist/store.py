@@ -479,6 +479,8 @@ class QueueFilter:
 
     mode: "uncertain" (smallest margin between the two most probable labels first), "document" (document by
     document, in source order) or "audit" (a fixed random sample of auto-accepted items). status None means any.
+    overlap: the fraction of items reviewed twice (`in_double_review`); with status "pending" the queue also
+    serves those decided once, to everyone but the first reviewer, until a second reviewer decides.
 
     >>> store.QueueFilter(mode="document", label="returned", search="行政处罚")  # doctest: +SKIP
     """
@@ -494,6 +496,7 @@ class QueueFilter:
     reviewer: str | None = None
     flagged: bool = False
     search: str = ""
+    overlap: float = 0.0
 
 
 _QUEUE_JOINS = """
@@ -515,15 +518,50 @@ _ORDER_KEYS = {
 }
 
 
+# A double-review item decided by exactly one reviewer waits for a second, different one. A decision counts while
+# the item's next event is not an undo; imports and adjudications are not opinions.
+_DECISIONS = "('confirm', 'relabel', 'reject')"
+_STANDING = f"""SELECT r.reviewer FROM reviews r WHERE r.item_id = s.item_id AND r.action IN {_DECISIONS}
+    AND r.note NOT LIKE '裁决%' AND COALESCE((SELECT n.action FROM reviews n WHERE n.item_id = r.item_id
+    AND n.id > r.id ORDER BY n.id LIMIT 1), '') != 'undo'"""
+_SECOND_OPINION = f"""(s.item_id < :overlap_cut AND s.status IN ('confirmed', 'rejected')
+    AND NOT EXISTS (SELECT 1 FROM reviews a WHERE a.item_id = s.item_id AND a.note LIKE '裁决%')
+    AND NOT EXISTS ({_STANDING} AND r.reviewer = :me)
+    AND (SELECT COUNT(DISTINCT reviewer) FROM ({_STANDING})) = 1)"""
+
+
+def _overlap_cut(fraction: float) -> str:
+    """Item ids are hex SHA-256 prefixes: ids below this string are a fixed `fraction` of all items."""
+    return "g" if fraction >= 1 else format(int(fraction * 16**8), "08x")  # "g" sorts after every hex id
+
+
+def in_double_review(item_id: str, fraction: float) -> bool:
+    """Whether an item is one of the `fraction` reviewed by two reviewers (fixed by its id, same for everyone).
+
+    >>> store.in_double_review("0a3f9c2e11d2b7aa", 0.1)
+    True
+    """
+    return fraction > 0 and item_id < _overlap_cut(fraction)
+
+
 def _from(f: QueueFilter) -> str:
     return _QUEUE_FROM[f.mode] + _QUEUE_JOINS
 
 
-def _queue_where(f: QueueFilter, reviewer: str | None) -> tuple[list[str], dict]:
+def _second_opinions(f: QueueFilter) -> bool:
+    return f.status == "pending" and f.overlap > 0
+
+
+def _queue_where(f: QueueFilter, reviewer: str | None, part: str = "both") -> tuple[list[str], dict]:
+    """The WHERE clauses and parameters of `f`; with double review, `part` "pending" or "second" selects only
+    the undecided items or only those waiting for a second opinion ("both": either)."""
     if f.mode not in QUEUE_MODES:
         raise ValueError(f"queue mode must be one of {', '.join(QUEUE_MODES)}, got {f.mode!r}")
     where = ["s.proposed_label IS NOT NULL", "l.item_id IS NULL"]
     params: dict = {"now": time.time(), "me": reviewer or ""}
+    status = "+s.status = :status" if f.mode == "audit" else "s.status = :status"
+    if _second_opinions(f) and part != "pending":
+        status = _SECOND_OPINION if part == "second" else f"({status} OR {_SECOND_OPINION})"
     checks = (
         (f.township, "i.township = :township"),
         (f.doc, "i.doc = :doc"),
@@ -532,13 +570,15 @@ def _queue_where(f: QueueFilter, reviewer: str | None) -> tuple[list[str], dict]
         (f.min_confidence is not None, "s.confidence >= :min_confidence"),
         (f.max_confidence is not None, "s.confidence < :max_confidence"),
         # Audit walks the items in id order; "+" keeps SQLite from using the status index instead.
-        (f.status, "+s.status = :status" if f.mode == "audit" else "s.status = :status"),
+        (f.status, status),
         (f.reviewer, "s.reviewer = :reviewer"),
         (f.flagged, "(s.status = 'flagged' OR i.flags != '[]')"),
         (f.mode == "audit", "s.auto_accept = 1"),
     )
     where += [clause for wanted, clause in checks if wanted]
     params.update({key: value for key, value in vars(f).items() if key != "search"})
+    if _second_opinions(f):
+        params["overlap_cut"] = _overlap_cut(f.overlap)
     search = f.search.strip()
     if len(search) >= 3:
         where.append("s.item_id IN (SELECT item_id FROM items_fts WHERE items_fts MATCH :search)")
@@ -561,7 +601,29 @@ def queue_ids(
 
     after: an item id; only items after it (before it when `backwards`) in that order are returned.
     """
-    where, params = _queue_where(f, reviewer)
+    if not _second_opinions(f):
+        return [row[-1] for row in _queue_rows(conn, f, reviewer, limit, after, backwards, "both")]
+    # Undecided items come from the (status, margin) index; an OR with the few second opinions would lose it.
+    rows = [
+        row
+        for part in ("pending", "second")
+        for row in _queue_rows(conn, f, reviewer, limit, after, backwards, part)
+    ]
+    rows.sort(key=lambda row: tuple(row), reverse=backwards)
+    return [row[-1] for row in rows][: limit if limit >= 0 else None]
+
+
+def _queue_rows(
+    conn: sqlite3.Connection,
+    f: QueueFilter,
+    reviewer: str | None,
+    limit: int,
+    after: str | None,
+    backwards: bool,
+    part: str,
+) -> list[sqlite3.Row]:
+    """The order key and id of the items of `f` (or of one `part` of it) in order."""
+    where, params = _queue_where(f, reviewer, part)
     keys = _ORDER_KEYS[f.mode]
     if after is not None:
         key = conn.execute(
@@ -574,10 +636,10 @@ def queue_ids(
         params.update({f"key{n}": value for n, value in enumerate(key)})
     direction = " DESC" if backwards else ""
     sql = (
-        f"SELECT s.item_id {_from(f)} WHERE {' AND '.join(where)}"
+        f"SELECT {', '.join(keys)}, s.item_id {_from(f)} WHERE {' AND '.join(where)}"
         f" ORDER BY {', '.join(k + direction for k in keys)} LIMIT :limit"
     )
-    return [row[0] for row in conn.execute(sql, {**params, "limit": limit})]
+    return conn.execute(sql, {**params, "limit": limit}).fetchall()
 
 
 def queue_count(conn: sqlite3.Connection, f: QueueFilter, reviewer: str | None = None) -> int:
@@ -738,7 +800,7 @@ def bulk_confirm(
 def bulk_filter(f: QueueFilter, min_confidence: float) -> QueueFilter:
     """The items a bulk confirm would touch: `f`, pending only, confidence at least `min_confidence`."""
     low = max(min_confidence, f.min_confidence or 0.0)
-    return replace(f, status="pending", min_confidence=low)
+    return replace(f, status="pending", min_confidence=low, overlap=0.0)
 
 
 def undo_batch(conn: sqlite3.Connection, batch: str, reviewer: str) -> int:
@@ -801,3 +863,253 @@ def dashboard(conn: sqlite3.Connection, township: str | None = None) -> dict:
                           GROUP BY 1, 2""",
     }
     return {name: [dict(row) for row in conn.execute(sql, params)] for name, sql in queries.items()}
+
+
+# Split and merge: the original item stays (rejected, with the reason); new items enter the queue ---------------
+
+
+def split_item(conn: sqlite3.Connection, item_id: str, texts: list[str], reviewer: str) -> dict:
+    """Split a candidate into one new item per text, placed right after it in its document, with its proposal.
+
+    The original gets a `reject` event noting the split; each new item gets an `edit` event saying where it came
+    from; all share one batch id, which `undo_restructure` takes. Returns {"batch", "ids"}.
+
+    >>> store.split_item(conn, item_id, ["农村低保申请受理", "低保动态管理"], reviewer="张三")  # doctest: +SKIP
+    """
+    texts = [text.strip() for text in texts]
+    if len(texts) < 2 or not all(texts):
+        raise ValueError("拆分需要至少两条非空的事项名称 / a split needs two or more non-empty texts")
+    batch = uuid.uuid4().hex
+    with transaction(conn):
+        original = _item_row(conn, item_id)
+        count = len(texts)
+        new = [
+            {**original, "text": text, "locator": f"{original['locator']} (split {n}/{count})".strip()}
+            for n, text in enumerate(texts, 1)
+        ]
+        ids = _insert_after(conn, original, new, batch)
+        _append_review(conn, item_id, "reject", None, reviewer, "拆分为：" + "；".join(texts), batch)
+        for new_id in ids:
+            _append_review(conn, new_id, "edit", None, reviewer, f"由「{original['text']}」拆分而来", batch)
+    return {"batch": batch, "ids": ids}
+
+
+def next_in_document(conn: sqlite3.Connection, item_id: str) -> dict | None:
+    """The item after `item_id` in its document's source order that is not rejected (what a merge joins)."""
+    row = conn.execute(
+        """SELECT n.* FROM items i JOIN items n ON n.doc = i.doc AND n.seq > i.seq
+           LEFT JOIN review_state s ON s.item_id = n.id
+           WHERE i.id = ? AND COALESCE(s.status, 'pending') != 'rejected' ORDER BY n.seq LIMIT 1""",
+        (item_id,),
+    ).fetchone()
+    return _row(row) if row else None
+
+
+def merge_with_next(conn: sqlite3.Connection, item_id: str, reviewer: str, text: str | None = None) -> dict:
+    """Merge an item with the next one of its document into a new item (text `text`, else both texts joined).
+
+    Both originals get a `reject` event noting the merge; the new item takes the first one's place, fields and
+    proposal. Returns {"batch", "ids"} (the new item's id); `undo_restructure(batch)` takes it back.
+    """
+    batch = uuid.uuid4().hex
+    with transaction(conn):
+        first = _item_row(conn, item_id)
+        second = next_in_document(conn, item_id)
+        if second is None:
+            raise ValueError("这是本文件的最后一条事项，没有下一条可合并 / no next item in this document")
+        merged = {
+            **first,
+            "text": (text or first["text"] + second["text"]).strip(),
+            "detail": "".join(part for part in (first["detail"], second["detail"]) if part),
+            "coop_depts": list(dict.fromkeys(first["coop_depts"] + second["coop_depts"])),
+            "basis": first["basis"] or second["basis"],
+            "locator": f"{first['locator']} + {second['locator']} (merged)",
+        }
+        ids = _insert_after(conn, first, [merged], batch)
+        for old in (first, second):
+            _append_review(conn, old["id"], "reject", None, reviewer, f"合并为：{merged['text']}", batch)
+        _append_review(
+            conn, ids[0], "edit", None, reviewer, f"由「{first['text']}」和「{second['text']}」合并", batch
+        )
+    return {"batch": batch, "ids": ids}
+
+
+def undo_restructure(conn: sqlite3.Connection, batch: str, reviewer: str) -> int:
+    """Undo a split or merge: the originals get their state back, the new items are withdrawn (rejected).
+
+    An original decided again since is left as it is. Returns how many events were written.
+    """
+    with transaction(conn):
+        events = conn.execute(
+            """SELECT r.item_id, r.action, s.review_id = r.id AS latest FROM reviews r
+               JOIN review_state s ON s.item_id = r.item_id WHERE r.batch = ? AND r.action IN ('reject', 'edit')
+               ORDER BY r.id""",
+            (batch,),
+        ).fetchall()
+        written = 0
+        for event in events:
+            if event["action"] == "reject" and event["latest"]:
+                _append_review(conn, event["item_id"], "undo", None, reviewer, "撤销拆分/合并", batch)
+            elif event["action"] == "edit":
+                _append_review(
+                    conn, event["item_id"], "reject", None, reviewer, "撤销拆分/合并，撤回此条", batch
+                )
+            else:
+                continue
+            written += 1
+    return written
+
+
+def _item_row(conn: sqlite3.Connection, item_id: str) -> dict:
+    row = conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+    if row is None:
+        raise KeyError(f"no item {item_id!r} in this workspace")
+    return _row(row)
+
+
+def _insert_after(conn: sqlite3.Connection, original: dict, rows: list[dict], batch: str) -> list[str]:
+    """Insert items right after `original` in its document (later items move down) with its latest proposal."""
+    conn.execute(
+        "UPDATE items SET seq = seq + ? WHERE doc = ? AND seq > ?",
+        (len(rows), original["doc"], original["seq"]),
+    )
+    fields = {name: value for name, value in original.items() if name not in ("id", "seq", "created_at")}
+    ids = []
+    for offset, row in enumerate(rows, 1):
+        # The batch is part of the identity, so splitting again after an undo makes fresh items.
+        new = Item(**{**fields, **{k: row[k] for k in fields}, "id": ""})
+        new.id = hashlib.sha256(f"{new.id}\x1f{batch}".encode()).hexdigest()[:16]
+        params = _item_params(new, original["seq"] + offset, now())
+        conn.execute(
+            """INSERT INTO items (id, doc, seq, township, file, page, locator, section, text, detail, lead_dept,
+                   coop_depts, basis, source_label, flags, created_at)
+               VALUES (:id, :doc, :seq, :township, :file, :page, :locator, :section, :text, :detail, :lead_dept,
+                   :coop_depts, :basis, :source_label, :flags, :at)""",
+            params,
+        )
+        conn.execute(
+            """INSERT INTO proposals (item_id, model_id, label, confidence, probs, evidence, auto_accept, created_at)
+               SELECT ?, model_id, label, confidence, probs, evidence, auto_accept, ? FROM proposals
+               WHERE item_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1""",
+            (new.id, now(), original["id"]),
+        )
+        ids.append(new.id)
+    return ids
+
+
+# Double review: agreement between two reviewers of one item, and the admin's adjudication of disagreements -----
+
+ADJUDICATION_NOTE = "裁决"
+VERDICTS = (*LABELS, "rejected")
+
+
+def opinions(conn: sqlite3.Connection, township: str | None = None) -> list[dict]:
+    """Items decided by two different reviewers: {item_id, text, first, second (reviewer names), labels
+    (each one's verdict: a label or "rejected"), adjudicated (the admin's verdict or None)}.
+
+    A reviewer's verdict is their latest decision on the item that was not undone right after; imports and
+    adjudications are not opinions. Only the first two reviewers of an item count.
+    """
+    sql = """SELECT r.item_id, r.reviewer, r.action, r.status, r.new_label, r.note, i.text FROM reviews r
+             JOIN items i ON i.id = r.item_id
+             WHERE r.item_id IN (SELECT item_id FROM reviews WHERE action IN ('confirm', 'relabel', 'reject')
+                                 GROUP BY item_id HAVING COUNT(DISTINCT reviewer) > 1)"""
+    params: list = []
+    if township:
+        sql += " AND i.township = ?"
+        params.append(township)
+    events: dict[str, list] = {}
+    for row in conn.execute(sql + " ORDER BY r.id", params):
+        events.setdefault(row["item_id"], []).append(dict(row))
+    found = []
+    for item_id, rows in events.items():
+        verdicts: dict[str, str] = {}
+        adjudicated = None
+        for n, row in enumerate(rows):
+            undone = n + 1 < len(rows) and rows[n + 1]["action"] == "undo"
+            if undone or row["action"] not in ("confirm", "relabel", "reject"):
+                continue
+            verdict = row["new_label"] if row["status"] == "confirmed" else "rejected"
+            if row["note"].startswith(ADJUDICATION_NOTE):
+                adjudicated = verdict
+            elif row["reviewer"] in verdicts or len(verdicts) < 2:
+                verdicts[row["reviewer"]] = verdict
+        if len(verdicts) == 2:
+            (first, a), (second, b) = verdicts.items()
+            found.append(
+                {
+                    "item_id": item_id,
+                    "text": rows[0]["text"],
+                    "first": first,
+                    "second": second,
+                    "labels": (a, b),
+                    "adjudicated": adjudicated,
+                }
+            )
+    return found
+
+
+def cohen_kappa(pairs: list[tuple[str, str]]) -> float | None:
+    """Cohen's κ of two raters' verdicts: (observed - chance agreement) / (1 - chance); None without pairs.
+
+    >>> store.cohen_kappa([("basic", "basic"), ("returned", "returned"), ("basic", "returned")])
+    0.4
+    """
+    if not pairs:
+        return None
+    n = len(pairs)
+    observed = sum(a == b for a, b in pairs) / n
+    values = {value for pair in pairs for value in pair}
+    chance = sum(sum(a == v for a, _ in pairs) * sum(b == v for _, b in pairs) for v in values) / n**2
+    return 1.0 if chance == 1 else round((observed - chance) / (1 - chance), 4)
+
+
+def agreement(conn: sqlite3.Connection, township: str | None = None) -> dict:
+    """Agreement of double-reviewed items: per reviewer pair {pair, items, agree, disagree, kappa} and per
+    verdict, one against the rest over all pairs {label, items, agree, disagree, kappa}.
+
+    >>> store.agreement(conn)["pairs"]  # doctest: +SKIP
+    [{'pair': '张三 / 李四', 'items': 40, 'agree': 35, 'disagree': 5, 'kappa': 0.78}]
+    """
+    by_pair: dict[str, list] = {}
+    for row in opinions(conn, township):
+        pair = " / ".join(sorted((row["first"], row["second"])))
+        by_pair.setdefault(pair, []).append(row["labels"])
+    everything = [labels for rows in by_pair.values() for labels in rows]
+
+    def figures(pairs: list[tuple[str, str]]) -> dict:
+        agree = sum(a == b for a, b in pairs)
+        return {
+            "items": len(pairs),
+            "agree": agree,
+            "disagree": len(pairs) - agree,
+            "kappa": cohen_kappa(pairs),
+        }
+
+    return {
+        "pairs": [{"pair": pair, **figures(rows)} for pair, rows in sorted(by_pair.items())],
+        "labels": [
+            {"label": v, **figures([(a == v, b == v) for a, b in everything])} for v in VERDICTS if everything
+        ],
+    }
+
+
+def disagreements(conn: sqlite3.Connection, township: str | None = None) -> list[dict]:
+    """Double-reviewed items whose two reviewers disagree and that no admin has adjudicated yet."""
+    return [
+        row
+        for row in opinions(conn, township)
+        if row["labels"][0] != row["labels"][1] and not row["adjudicated"]
+    ]
+
+
+def adjudicate(conn: sqlite3.Connection, item_id: str, verdict: str, admin: str) -> dict:
+    """Record an admin's final verdict (a label, or "rejected") on a disagreement as a review event.
+
+    >>> store.adjudicate(conn, item_id, "returned", admin="王主任")  # doctest: +SKIP
+    """
+    if verdict not in VERDICTS:
+        raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
+    if verdict == "rejected":
+        return add_review(conn, item_id, "reject", reviewer=admin, note=ADJUDICATION_NOTE)
+    return add_review(conn, item_id, "relabel", verdict, reviewer=admin, note=ADJUDICATION_NOTE)

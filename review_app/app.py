@@ -3,7 +3,8 @@
     streamlit run review_app/app.py   # workspace from DUTYLIST_DB, else the configured default
 
 It opens the session's workspace, asks for sign-in, draws the shared sidebar and hands over to the chosen page.
-Reviewers see the queue, the dashboard, the admission check and the township comparison; admins also export.
+Reviewers see the queue, the dashboard, the admission check and the township comparison; admins also export
+and adjudicate double-review disagreements.
 """
 
 import streamlit as st
@@ -23,6 +24,7 @@ pages = [
 ]
 if not signed_in or session.is_admin():
     pages.append(st.Page("views/export.py", title="导出", icon=":material/download:"))
+    pages.append(st.Page("views/adjudicate.py", title="裁决", icon=":material/gavel:", url_path="adjudicate"))
 # Before sign-in the pages are registered but hidden, so a link to one of them still leads there afterwards.
 page = st.navigation(pages, position="sidebar" if signed_in else "hidden")
 with session.locked():

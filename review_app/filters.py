@@ -8,7 +8,8 @@ Example (inside the queue page):
 
 import streamlit as st
 
-from dutylist import store
+from dutylist import config, store
+from dutylist.errors import DutylistError
 from dutylist.items import LABEL_NAMES, LABELS
 
 MODES = {"uncertain": "最不确定的优先", "document": "按文件顺序", "audit": "抽查自动通过的事项"}
@@ -113,4 +114,23 @@ def to_filter(values: dict, township: str | None) -> store.QueueFilter:
         reviewer=values["by"] or None,
         flagged=bool(values["flagged"]),
         search=values["q"].strip(),
+        overlap=overlap(),
     )
+
+
+def overlap() -> float:
+    """The fraction of items reviewed by two reviewers (chosen by item id): setting `overlap`; 0 is off.
+
+    >>> overlap()  # doctest: +SKIP
+    0.1
+    """
+    value = config.get("overlap")
+    try:
+        fraction = float(value)
+    except ValueError:
+        fraction = -1.0
+    if not 0 <= fraction <= 1:
+        raise DutylistError(
+            f"DUTYLIST_OVERLAP={value!r} 应是 0 到 1 之间的小数（如 0.1）/ must be a fraction from 0 to 1"
+        )
+    return fraction

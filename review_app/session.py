@@ -53,6 +53,7 @@ STYLE = """
 .dl-context.dl-here {background: #eef3f8; border-left: 3px solid #0b5cad; color: #1f2a37;}
 [data-testid="stBaseButton-primary"] {min-height: 3rem;}
 [data-testid="stBaseButton-primary"] p {font-size: 1.1rem; font-weight: 600;}
+.st-key-undo_backspace {display: none;}
 </style>
 """
 

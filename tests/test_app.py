@@ -515,3 +515,91 @@ def test_a_file_that_is_not_a_workspace_is_reported_not_raised(tmp_path, monkeyp
     app = AppTest.from_file(APP, default_timeout=30).run()
     assert not app.exception
     assert "无法打开工作库" in app.error[0].value and str(bad) in app.error[0].value
+
+
+def test_backspace_is_a_second_undo_key(ids, signed, db_path):
+    app = signed
+    assert app.button(key="undo_backspace").proto.shortcut == "backspace"
+    first = ids[QUEUE_ORDER[0]]
+    app.button(key="reject").click().run()
+    app.button(key="undo_backspace").click().run()
+    assert status(db_path, first) == "pending"
+    assert [row["action"] for row in reviews(db_path)] == ["reject", "undo"]
+    assert any("<kbd>U / Backspace</kbd> 撤销上一步" in block.value for block in app.markdown)
+
+
+def test_split_queues_two_new_items_and_undo_restores_the_original(ids, signed, db_path):
+    app = signed
+    first = ids[QUEUE_ORDER[0]]  # 配合开展森林防火巡查和野外火源管控
+    app.text_input(key=f"split_1_{first}").input("配合开展森林防火巡查")
+    app.text_input(key=f"split_2_{first}").input("野外火源管控")
+    app.button(key=f"FormSubmitter:split-{first}-拆分为两条").click().run()
+    assert not app.exception
+    assert status(db_path, first) == "rejected"
+    assert "配合开展森林防火巡查" in shown(app) and app.query_params["item"] != first
+    with store.open(db_path) as conn:
+        new = [row for row in store.items_with_proposals(conn) if "split" in row["locator"]]
+    assert [row["text"] for row in new] == ["配合开展森林防火巡查", "野外火源管控"]
+    assert {row["proposed_label"] for row in new} == {"cooperative"}
+    assert any("已拆分为两条" in block.value for block in app.markdown)
+    app.button(key="undo").click().run()
+    assert status(db_path, first) == "pending"
+    assert {status(db_path, row["id"]) for row in new} == {"rejected"}
+    assert app.query_params["item"] == first
+
+
+def test_merge_with_the_next_item_of_the_document(ids, signed, db_path):
+    app = signed
+    first = ids[QUEUE_ORDER[0]]  # the next one in its document is 食品生产许可证核发
+    merged = "配合开展森林防火巡查和野外火源管控、食品生产许可证核发"
+    app.text_input(key=f"merge_text_{first}").input(merged)
+    app.button(key=f"FormSubmitter:merge-{first}-与下一条合并").click().run()
+    assert not app.exception
+    assert status(db_path, first) == "rejected" and status(db_path, ids[2]) == "rejected"
+    assert merged in shown(app)
+    app.button(key="confirm").click().run()
+    with store.open(db_path) as conn:
+        (row,) = [row for row in store.confirmed_items(conn) if "merged" in row["locator"]]
+    assert (row["text"], row["label"]) == (merged, "cooperative")
+
+
+def test_a_double_review_item_goes_blind_to_a_second_reviewer(app, ids, db_path, monkeypatch):
+    monkeypatch.setenv("DUTYLIST_OVERLAP", "1")  # every item is reviewed twice
+    first = ids[QUEUE_ORDER[0]]
+    with store.open(db_path) as conn:
+        store.add_review(conn, first, "confirm", reviewer="李红")
+    sign_in(app, "王强")
+    assert app.query_params["item"] == first and ITEMS[QUEUE_ORDER[0]][1] in shown(app)
+    assert "双人审核：请独立判断" in shown(app) and "李红" not in shown(app)
+    app.button(key="returned").click().run()
+    assert [(row["reviewer"], row["new_label"]) for row in reviews(db_path)] == [
+        ("李红", "cooperative"),
+        ("王强", "returned"),
+    ]
+    assert app.query_params["item"] != first  # two opinions: it leaves the queue
+
+
+def test_dashboard_shows_agreement_and_an_admin_adjudicates_a_disagreement(app, ids, db_path):
+    with store.open(db_path) as conn:
+        for item, (a, b) in zip(ids, [("basic", "basic"), ("basic", "returned")], strict=False):
+            store.add_review(conn, item, "relabel", a, reviewer="甲")
+            store.add_review(conn, item, "relabel", b, reviewer="乙")
+    sign_in(app, "王强")
+    app.switch_page("views/dashboard.py").run()
+    assert not app.exception
+    pairs = app.dataframe[0].value  # the reviewer-pair table comes first
+    assert pairs.to_dict("records") == [{"审核人": "乙 / 甲", "事项数": 2, "一致": 1, "不一致": 1, "κ": 0.0}]
+    with pytest.raises(ValueError, match="navigation page"):  # a reviewer has no adjudication page
+        app.switch_page("views/adjudicate.py")
+
+    admin = AppTest.from_file(APP, default_timeout=30)
+    sign_in(admin, "李红")
+    admin.switch_page("views/adjudicate.py").run()
+    assert not admin.exception
+    assert any("待裁决 **1** 条" in block.value for block in admin.markdown)
+    admin.radio(key=f"verdict_{ids[1]}").set_value("rejected")
+    admin.button(key=f"adjudicate_{ids[1]}").click().run()
+    assert status(db_path, ids[1]) == "rejected"
+    assert (reviews(db_path)[-1]["reviewer"], reviews(db_path)[-1]["note"]) == ("李红", "裁决")
+    assert any("没有待裁决的分歧" in block.value for block in admin.success)
+    admin.session_state["workspace"].close()

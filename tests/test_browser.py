@@ -369,3 +369,29 @@ def test_dashboard_and_an_export_that_reads_back(page, ids, db_path, tmp_path):
         assert book.sheetnames == ["基本履职事项", "配合履职事项", "上级部门收回事项"]
         cells = [cell for row in book["配合履职事项"].iter_rows(values_only=True) for cell in row]
         assert TEXT[first] in cells
+
+
+def test_split_from_the_form_and_backspace_undoes_it(page, ids, db_path, tmp_path):
+    first = QUEUE_ORDER[0]
+    with streamlit_server(db_path, free_port(), tmp_path / "server.log") as url:
+        page.goto(url)
+        sign_in(page)
+        showing(page, first)
+        page.get_by_role("tab", name="拆分或合并").click()
+        page.get_by_role("textbox", name="第一条事项名称").fill("配合开展森林防火巡查")
+        page.get_by_role("textbox", name="第二条事项名称").fill("野外火源管控")
+        page.get_by_role("button", name="拆分为两条").click()
+        expect(page.locator(".dl-text")).to_have_text("配合开展森林防火巡查")
+        settle(page)
+        with store.open(db_path) as conn:
+            assert store.item_state(conn, ids[first])["status"] == "rejected"
+        page.mouse.move(0, 0)
+        page.screenshot(path=SCREENSHOTS / "split.png")
+
+        page.locator(".dl-text").click()  # focus out of the form, as after reading the item
+        page.keyboard.press("Backspace")
+        showing(page, first)
+        with store.open(db_path) as conn:
+            assert store.item_state(conn, ids[first])["status"] == "pending"
+            split = [row for row in store.items(conn) if "split" in row["locator"]]
+            assert {store.item_state(conn, row["id"])["status"] for row in split} == {"rejected"}

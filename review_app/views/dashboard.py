@@ -1,5 +1,6 @@
-"""概览: how far review has got (per document, per list), how sure the model is, who reviewed how much, and how
-much the auto-accept threshold covers; counted in SQL (store.dashboard), drawn with Altair."""
+"""概览: how far review has got (per document, per list), how sure the model is, who reviewed how much, how
+much the auto-accept threshold covers and how well double reviewers agree; counted in SQL (store.dashboard,
+store.agreement), drawn with Altair."""
 
 import altair as alt
 import pandas as pd
@@ -14,6 +15,8 @@ STATUS_ORDER = list(STATUS_NAMES.values())
 STATUS_COLORS = ["#c9d4e0", "#0b5cad", "#9aa5b1", "#e0a030"]
 TOP_DOCUMENTS = 25
 COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")  # counts are whole numbers
+AGREEMENT_COLUMNS = {"items": "事项数", "agree": "一致", "disagree": "不一致", "kappa": "κ"}
+VERDICT_NAMES = {**LABEL_NAMES, "rejected": "不是事项"}
 
 
 def status_color() -> alt.Color:
@@ -141,6 +144,26 @@ with right:
         .properties(height=alt.Step(32)),
         key="chart_auto_accept",
     )
+
+st.subheader("双人审核一致性")
+agreement = store.agreement(conn, township)
+if agreement["pairs"]:
+    st.caption(
+        "同一事项由两位审核人独立判断（剔除也算一种判断）；κ 为 Cohen's kappa，1 为完全一致，0 为与随机相当。"
+    )
+    left, right = st.columns(2, gap="large")
+    left.dataframe(
+        pd.DataFrame(agreement["pairs"]).rename(columns=AGREEMENT_COLUMNS | {"pair": "审核人"}),
+        hide_index=True,
+        key="agreement_pairs",
+    )
+    labels = pd.DataFrame(agreement["labels"]).rename(
+        columns=AGREEMENT_COLUMNS | {"label": "分类（一对其余）"}
+    )
+    labels["分类（一对其余）"] = labels["分类（一对其余）"].map(VERDICT_NAMES)
+    right.dataframe(labels, hide_index=True, key="agreement_labels")
+else:
+    st.caption("还没有两人都审核过的事项。")
 
 documents = figures["documents"]
 shown = sorted({row["file"] for row in documents})

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dutylist import store
 from dutylist.items import LABEL_NAMES, LABELS
-from review_app import detail, filters, session
+from review_app import detail, filters, restructure, session
 
 SHORT_NAMES = {"basic": "基本", "cooperative": "配合", "returned": "收回"}
 LABEL_KEYS = {"basic": "1", "cooperative": "2", "returned": "3"}
@@ -28,7 +28,7 @@ KEY_HINTS = (
     ("2", "配合"),
     ("3", "收回"),
     ("X", "不是事项"),
-    ("U", "撤销上一步"),
+    ("U / Backspace", "撤销上一步"),
     ("J", "下一条"),
     ("K", "上一条"),
 )
@@ -64,10 +64,14 @@ def move(step: int) -> None:
 
 
 def undo() -> None:
-    """Button callback: undo this session's latest decision or edit and show that item again."""
+    """Button callback (U or Backspace): undo this session's latest decision, edit, split or merge and show that
+    item again."""
     with session.locked():
         last = st.session_state.decided.pop()
-        store.add_review(session.workspace(), last["id"], "undo", reviewer=session.reviewer())
+        if "batch" in last:
+            restructure.undo(last["batch"])
+        else:
+            store.add_review(session.workspace(), last["id"], "undo", reviewer=session.reviewer())
     st.session_state.goto, st.session_state.step = last["id"], 0
 
 
@@ -103,8 +107,11 @@ def source(item: dict) -> str:
     return "，".join(parts)
 
 
-def item_card(item: dict) -> str:
-    """The item as HTML, every value escaped (item text comes from documents)."""
+def item_card(item: dict, blind: bool = False) -> str:
+    """The item as HTML, every value escaped (item text comes from documents).
+
+    blind: a second opinion on a double-review item; the first reviewer's decision is not shown.
+    """
     fields = [
         ("牵头部门", item.get("lead_dept")),
         ("配合部门", "、".join(item.get("coop_depts") or [])),
@@ -113,7 +120,9 @@ def item_card(item: dict) -> str:
     ]
     rows = "".join(f"<dt>{name}</dt><dd>{escape(value or '—')}</dd>" for name, value in fields)
     path = escape(" › ".join(item.get("section") or []) or "（无章节）")
-    if item["status"] != "pending":
+    if blind:
+        path += '<span class="dl-status">双人审核：请独立判断</span>'
+    elif item["status"] != "pending":
         label = LABEL_NAMES.get(item.get("final_label"), "")
         status = (
             f"{detail.STATUS_NAMES[item['status']]}{label and '：' + label}（{item.get('reviewer') or ''}）"
@@ -185,16 +194,24 @@ def footer(hints: bool) -> None:
         keys = " ".join(f"<kbd>{key}</kbd> {name}" for key, name in KEY_HINTS)
         left.markdown(f'<div class="dl-keys">快捷键：{keys}</div>', unsafe_allow_html=True)
     if decided:
-        review = decided[-1]["review"]
-        verdict = ACTION_NAMES[review["action"]] + LABEL_NAMES.get(review["new_label"], "")
-        if review["action"] in ("edit", "flag"):
-            verdict = ACTION_NAMES[review["action"]]
         left.markdown(
-            f'<div class="dl-keys">上一步：「{escape(decided[-1]["text"])}」{verdict}'
-            f"（审核人 {escape(review['reviewer'])}）</div>",
+            f'<div class="dl-keys">上一步：「{escape(decided[-1]["text"])}」{verdict(decided[-1])}'
+            f"（审核人 {escape(session.reviewer())}）</div>",
             unsafe_allow_html=True,
         )
     right.button("撤销上一步", key="undo", on_click=undo, disabled=not decided, shortcut="U", width="stretch")
+    # Backspace is the second undo key; a button takes one shortcut, so this twin is hidden (session.STYLE).
+    right.button("撤销", key="undo_backspace", on_click=undo, disabled=not decided, shortcut="Backspace")
+
+
+def verdict(decision: dict) -> str:
+    """What a decision of this session did, in words (a split or merge says so itself)."""
+    if "verdict" in decision:
+        return decision["verdict"]
+    review = decision["review"]
+    if review["action"] in ("edit", "flag"):
+        return ACTION_NAMES[review["action"]]
+    return ACTION_NAMES[review["action"]] + LABEL_NAMES.get(review["new_label"], "")
 
 
 def bulk_panel(queue: store.QueueFilter) -> None:
@@ -272,21 +289,28 @@ if item is None:
     st.stop()
 
 st.query_params["item"] = item["id"]
+# Served decided while the queue asks for pending items: a second opinion (double review), given blind.
+blind = item["status"] != "pending" and queue.status == "pending"
 with st.container(border=True):
     text_column, proposal_column = st.columns([3, 1], gap="large")
-    text_column.markdown(item_card(item), unsafe_allow_html=True)
+    text_column.markdown(item_card(item, blind), unsafe_allow_html=True)
     proposal_column.markdown(proposal_card(item), unsafe_allow_html=True)
 actions(item)
 footer(hints=True)
 
-tabs = st.tabs(["原文与上下文", "审核记录", "修改事项", "标记抽取错误", "批量确认"])
+tabs = st.tabs(["原文与上下文", "审核记录", "修改事项", "拆分或合并", "标记抽取错误", "批量确认"])
 with tabs[0]:
     detail.source(conn, item)
 with tabs[1]:
-    detail.history(conn, item)
+    if blind:
+        st.caption("双人审核的事项，在您作出判断之前不显示他人的审核记录。")
+    else:
+        detail.history(conn, item)
 with tabs[2]:
     detail.edit_form(item)
 with tabs[3]:
-    detail.flag_form(item, flag)
+    restructure.forms(conn, item)
 with tabs[4]:
+    detail.flag_form(item, flag)
+with tabs[5]:
     bulk_panel(queue)
