@@ -13,7 +13,8 @@ import io
 import json
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
@@ -116,11 +117,15 @@ def _title(rows: list[dict], township: str | None) -> str:
     return f"{name}履行职责事项清单"
 
 
-def _open_binary(out: Target) -> tuple[BinaryIO, bool]:
+@contextmanager
+def _binary(out: Target) -> Iterator[BinaryIO]:
+    """A binary handle on `out`: a path is opened (parents made) and closed after; a stream is used as it is."""
     if isinstance(out, str | Path):
         Path(out).parent.mkdir(parents=True, exist_ok=True)
-        return Path(out).open("wb"), True
-    return out, False
+        with Path(out).open("wb") as handle:
+            yield handle
+    else:
+        yield out
 
 
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -165,12 +170,8 @@ def write_xlsx(rows: list[dict], out: Target, title: str, extra: tuple[str, Call
                     cells.append(extra[1](item))
                 sheet.append([_cell(sheet, value) for value in cells])
                 row_number += 1
-    handle, owned = _open_binary(out)
-    try:
+    with _binary(out) as handle:
         book.save(handle)
-    finally:
-        if owned:
-            handle.close()
     return len(rows)
 
 
@@ -210,12 +211,8 @@ def write_docx(rows: list[dict], out: Target, title: str, extra: None = None) ->
         if not categories:
             document.add_paragraph("（无）")
     document.add_paragraph("")
-    handle, owned = _open_binary(out)
-    try:
+    with _binary(out) as handle:
         document.save(handle)
-    finally:
-        if owned:
-            handle.close()
     return len(rows)
 
 
@@ -261,12 +258,8 @@ def write_jsonl(rows: list[dict], out: Target, title: str, extra: None = None) -
 
 def _write_text(out: Target, text: str, bom: bool, count: int) -> int:
     data = text.encode("utf-8-sig" if bom else "utf-8")
-    handle, owned = _open_binary(out)
-    try:
+    with _binary(out) as handle:
         handle.write(data)
-    finally:
-        if owned:
-            handle.close()
     return count
 
 
