@@ -56,18 +56,57 @@ def source_file(item: dict) -> Path | None:
     return None
 
 
-def page_image(path: Path, page: int) -> bytes:
-    """PNG of one PDF page rendered with pypdfium2, cached in the session (a few pages, newest kept)."""
+def item_region(path: Path, page: int, text: str) -> tuple[float, float, float, float] | None:
+    """Where an item stands on its PDF page, found at display time by searching the page's text layer for the
+    start of the item's text: the table row holding it, else its line across the page. None when the text is not
+    on the page (a scan read by OCR has no text layer) or the page does not exist."""
+    import pdfplumber  # only when a PDF page is shown
+
+    compact = re.sub(r"\s+", "", text)
+    with pdfplumber.open(path) as pdf:
+        if not 1 <= page <= len(pdf.pages):
+            return None
+        sheet = pdf.pages[page - 1]
+        # A wrapped cell breaks the text across lines, so try shorter and shorter starts of it.
+        match = next(
+            (
+                hits[0]
+                for size in (16, 10, 6)
+                if len(compact) >= size and (hits := sheet.search(compact[:size], regex=False))
+            ),
+            None,
+        )
+        if match is None:
+            return None
+        for table in sheet.find_tables():
+            for row in table.rows:
+                x0, top, x1, bottom = row.bbox
+                if top - 1 <= match["top"] <= bottom + 1:
+                    return x0, top, x1, bottom
+        return 0.0, match["top"], float(sheet.width), match["bottom"]
+
+
+def page_image(path: Path, page: int, region: tuple[float, float, float, float] | None = None) -> bytes:
+    """PNG of one PDF page rendered with pypdfium2, with `region` (PDF points, from the top) outlined; cached in the
+    session (a few pages, newest kept)."""
     cache = st.session_state.setdefault("page_images", {})
-    key = (str(path), path.stat().st_mtime, page)
+    key = (str(path), path.stat().st_mtime, page, region)
     if key not in cache:
         import pypdfium2  # only when a PDF page is shown
+        from PIL import Image, ImageDraw
 
         pdf = pypdfium2.PdfDocument(path)
         try:
-            image = pdf[page - 1].render(scale=PAGE_SCALE).to_pil()
+            image = pdf[page - 1].render(scale=PAGE_SCALE).to_pil().convert("RGB")
         finally:
             pdf.close()
+        if region:
+            box = [round(value * PAGE_SCALE) for value in region]
+            box = [box[0] + 2, box[1] - 3, box[2] - 2, box[3] + 3]
+            overlay = image.copy()
+            ImageDraw.Draw(overlay).rectangle(box, fill=(255, 230, 80))
+            image = Image.blend(image, overlay, 0.35)
+            ImageDraw.Draw(image).rectangle(box, outline=(200, 30, 30), width=3)
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         cache[key] = buffer.getvalue()
@@ -97,9 +136,12 @@ def source(conn: store.Workspace, item: dict) -> None:
     if path is None:
         st.caption(f"找不到原文件 {item['file']}，无法显示原页面。")
         return
-    st.caption("抽取结果还没有记录事项在页面上的位置，所以只显示整页，不框出区域。")
+    region = item_region(path, item["page"], item["text"])
+    if region is None:
+        st.caption("在这一页的文字层里没有找到该事项（如扫描件经 OCR 识别），只显示整页，不框出位置。")
     with st.container(border=True, width=680):
-        st.image(page_image(path, item["page"]), caption=f"{item['file']} 第 {item['page']} 页", width=640)
+        caption = f"{item['file']} 第 {item['page']} 页" + ("，红框为该事项所在位置" if region else "")
+        st.image(page_image(path, item["page"], region), caption=caption, width=640)
 
 
 def history(conn: store.Workspace, item: dict) -> None:

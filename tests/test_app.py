@@ -37,6 +37,9 @@ ITEMS = (
 QUEUE_ORDER = sorted(range(len(ITEMS)), key=lambda index: ITEMS[index][4])
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 def make_pdf(path: Path, pages: list[str]) -> Path:
     """A PDF with one line of Chinese text per page (reportlab's built-in CID font, no font file needed)."""
     from reportlab.lib.pagesizes import A4
@@ -400,8 +403,34 @@ def test_a_pdf_item_shows_its_page_image(app, db_path, tmp_path):
         )
     sign_in(app)
     (image,) = app.get("image")
-    assert image.captions == [f"{pdf} 第 2 页"]
-    assert any("还没有记录事项在页面上的位置" in caption.value for caption in app.caption)
+    assert image.captions == [f"{pdf} 第 2 页，红框为该事项所在位置"]
+
+
+def test_a_pdf_item_whose_text_is_not_on_the_page_shows_the_whole_page(app, db_path, tmp_path):
+    pdf = make_pdf(tmp_path / "清单.pdf", ["村规民约"])
+    with store.open(db_path) as conn:
+        item = Item(
+            doc="q" * 64, file=str(pdf), text="森林防火巡查", page=1, locator="table 1 row 2", flags=["ocr"]
+        )
+        store.save_document(conn, {"sha256": "q" * 64, "path": str(pdf), "status": "ok"}, [item])
+        store.add_model(conn, "m", "m.joblib", "0" * 64, {})
+        store.add_proposals(
+            conn, "m", [{"item_id": item.id, "label": "basic", "confidence": 0.6, "probs": {}}]
+        )
+    sign_in(app)
+    (image,) = app.get("image")
+    assert image.captions == [f"{pdf} 第 1 页"]
+    assert any("没有找到该事项" in caption.value for caption in app.caption)
+
+
+def test_the_region_of_a_sample_list_row_is_its_table_row():
+    from review_app.detail import item_region
+
+    pdf = ROOT / "samples" / "白沙乡" / "白沙乡履行职责事项清单.pdf"
+    x0, top, x1, bottom = item_region(pdf, 3, "高龄津贴发放")
+    assert x1 - x0 > 600 and 20 < bottom - top < 120, "the whole row, wrapped cells included"
+    assert item_region(pdf, 3, "不在这一页上的事项文字") is None
+    assert item_region(pdf, 99, "高龄津贴发放") is None
 
 
 def test_edit_changes_the_item_and_undo_puts_it_back(ids, signed, db_path):
