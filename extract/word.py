@@ -138,20 +138,21 @@ def _text_boxes(paragraph) -> list:
     return boxes
 
 
-def _table_rows(table) -> Iterator:
-    for child in table.iterchildren():
-        if child.tag == W + "tr":
+def _unwrapped(element, tag: str) -> Iterator:
+    """Children of `element` with `tag`, also those wrapped in content controls or custom XML."""
+    for child in element.iterchildren():
+        if child.tag == tag:
             yield child
         elif child.tag in (W + "sdt", W + "sdtContent", W + "customXml"):
-            yield from _table_rows(child)
+            yield from _unwrapped(child, tag)
+
+
+def _table_rows(table) -> Iterator:
+    return _unwrapped(table, W + "tr")
 
 
 def _cells(tr) -> Iterator:
-    for child in tr.iterchildren():
-        if child.tag == W + "tc":
-            yield child
-        elif child.tag in (W + "sdt", W + "sdtContent", W + "customXml"):
-            yield from _cells(child)
+    return _unwrapped(tr, W + "tc")
 
 
 def _grid_skip(tr, name: str) -> int:
