@@ -103,7 +103,7 @@ def compare(
     if townships:
         names = list(dict.fromkeys(name.strip() for name in townships if name.strip()))
     else:
-        names = sorted({row["township"] for row in store.confirmed_items(conn)} - {""})
+        names = store.confirmed_townships(conn)
     if len(names) < 2:
         raise NoConfirmedList(
             f"比较至少需要两个乡镇（街道）的已确认清单，目前只有：{'、'.join(names) or '（无）'}。请先导入清单："

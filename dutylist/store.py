@@ -199,6 +199,15 @@ def townships(conn: sqlite3.Connection) -> list[str]:
     return [row[0] for row in conn.execute("SELECT DISTINCT township FROM items ORDER BY township")]
 
 
+def confirmed_townships(conn: sqlite3.Connection) -> list[str]:
+    """Townships (named) with at least one confirmed item: those an admission check or comparison can use."""
+    rows = conn.execute(
+        """SELECT DISTINCT items.township FROM review_state JOIN items ON items.id = review_state.item_id
+           WHERE review_state.status = 'confirmed' AND items.township != '' ORDER BY items.township"""
+    )
+    return [row[0] for row in rows]
+
+
 # Models and proposals -----------------------------------------------------------------------------------------
 
 

@@ -137,3 +137,15 @@ def test_a_workspace_from_a_newer_program_is_refused_untouched(db_path):
     with pytest.raises(WorkspaceError, match="升级"):
         store.open(db_path)
     assert sqlite3.connect(db_path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 5
+
+
+def test_confirmed_townships_are_those_with_a_confirmed_item(conn):
+    save(conn, ["农村低保对象动态管理"], doc="a" * 64, township="青石镇")
+    save(conn, ["网格员日常巡查"], doc="b" * 64, township="白沙乡")
+    propose(conn)
+    assert store.confirmed_townships(conn) == []
+    qingshi = next(row["id"] for row in store.items(conn) if row["township"] == "青石镇")
+    store.add_review(conn, qingshi, "confirm")
+    assert store.confirmed_townships(conn) == ["青石镇"]
+    store.add_review(conn, qingshi, "reject")
+    assert store.confirmed_townships(conn) == []

@@ -93,24 +93,16 @@ def show(report: admission.Report) -> None:
         with st.expander(f"未作判断的语句（{len(report.skipped)}）"):
             for skip in report.skipped:
                 st.write(f"{skip.sentence}　——{admission.SKIP_REASONS[skip.reason]}")
-    left, right = st.columns(2)
     stem = f"{report.township}职责准入审查报告"
-    left.download_button(
-        "下载审查报告（Word）",
-        data=report_bytes(report, ".docx"),
-        file_name=f"{stem}.docx",
-        key="admission-docx",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    right.download_button(
-        "下载审查报告（Excel）",
-        data=report_bytes(report, ".xlsx"),
-        file_name=f"{stem}.xlsx",
-        key="admission-xlsx",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    for column, (suffix, kind) in zip(st.columns(2), ((".docx", "Word"), (".xlsx", "Excel")), strict=True):
+        column.download_button(
+            f"下载审查报告（{kind}）",
+            data=report_bytes(report, suffix),
+            file_name=f"{stem}{suffix}",
+            key=f"admission-{suffix[1:]}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 
 conn = session.workspace()
@@ -119,7 +111,7 @@ st.caption(
     "把县级部门的新通知逐句与乡镇（街道）已确认的三张清单比对：清单内可承接；配合事项只能配合牵头部门；"
     "已收回事项不得重新下派；清单以外的事项须先履行准入程序。"
 )
-names = sorted({row["township"] for row in store.confirmed_items(conn)} - {""})
+names = store.confirmed_townships(conn)
 if not names:
     st.info(
         "还没有任何乡镇（街道）的已确认清单。请先导入已公布的清单（dutylist lists import 清单文件 --township 名称），"

@@ -26,7 +26,7 @@ st.caption(
     "按相似度把各乡镇（街道）表述不同的同一事项对齐，找出：同一事项归属不同清单、多数乡镇列入而个别未列入、"
     "仅一个乡镇列入，以及清单结构明显不同的乡镇。"
 )
-names = sorted({row["township"] for row in store.confirmed_items(conn)} - {""})
+names = store.confirmed_townships(conn)
 if len(names) < 2:
     st.info(
         "对比至少需要两个乡镇（街道）的已确认清单。请先导入（dutylist lists import 清单文件 --township 名称），"
