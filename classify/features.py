@@ -31,7 +31,7 @@ import re
 
 from classify.tokenize import normalise_text, tokenize
 from dutylist.items import LABEL_NAMES
-from dutylist.lexicon import corpus_file, departments
+from dutylist.lexicon import department_levels, departments
 
 TEXT_SEP = "\x1f"  # between the text and the markers
 MARKER_SEP = "\x1e"  # between markers (a section heading may contain spaces)
@@ -54,15 +54,8 @@ LIST_MARKERS = tuple(f"{_LIST_MARKER}{name}]" for name in LABEL_NAMES.values())
 
 @functools.cache
 def _gazetteer_levels() -> dict[str, str]:
-    """Level ("county", "city", "township") of each department name in corpus/departments.tsv, if it exists."""
-    path = corpus_file("departments.tsv")
-    levels: dict[str, str] = {}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            fields = line.split("\t")
-            if len(fields) >= 3 and not line.startswith("#") and fields[2].strip():
-                levels[normalise_text(fields[0].strip())] = fields[2].strip()
-    return levels
+    """Department level by name as the model sees text (normalised: traditional folded, NFKC)."""
+    return {normalise_text(name): level for name, level in department_levels().items()}
 
 
 def lead_level(name: str) -> str:

@@ -35,14 +35,32 @@ def load_jieba() -> jieba.Tokenizer:
 
 
 @functools.cache
+def gazetteer() -> tuple[tuple[str, str, str], ...]:
+    """Every row of corpus/departments.tsv as (name, canonical, level); canonical defaults to the name."""
+    path = corpus_file("departments.tsv")
+    if not path.exists():
+        return ()
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, canonical, level = (field.strip() for field in (line.split("\t") + ["", ""])[:3])
+        rows.append((name, canonical or name, level))
+    return tuple(rows)
+
+
+@functools.cache
 def departments() -> dict[str, str]:
     """Every known department name or short form, mapped to its canonical (full) name."""
-    path = corpus_file("departments.tsv")
-    names: dict[str, str] = {}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip() or line.startswith("#"):
-                continue
-            name, canonical, *_ = (line.split("\t") + [""])[:3]
-            names[name.strip()] = canonical.strip() or name.strip()
-    return names
+    return {name: canonical for name, canonical, _ in gazetteer()}
+
+
+@functools.cache
+def department_levels() -> dict[str, str]:
+    """Department name (canonical or short) -> "county", "township" or "city", where the gazetteer says."""
+    levels: dict[str, str] = {}
+    for name, canonical, level in gazetteer():
+        if level:
+            levels.setdefault(canonical, level)
+            levels.setdefault(name, level)
+    return levels

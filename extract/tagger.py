@@ -41,23 +41,9 @@ class Tags:
     spans: list[tuple[int, int]] = field(default_factory=list)
 
 
-@functools.cache
-def levels() -> dict[str, str]:
-    """Canonical department name -> county / township / city, from corpus/departments.tsv."""
-    path = lexicon.corpus_file("departments.tsv")
-    found: dict[str, str] = {}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) >= 3 and not line.startswith("#"):
-                found.setdefault(parts[1].strip(), parts[2].strip())
-                found.setdefault(parts[0].strip(), parts[2].strip())
-    return found
-
-
 def level(name: str) -> str:
     """county / township / city for a department name (canonical or short); guessed from its prefix if unknown."""
-    known = levels().get(canonical(name))
+    known = lexicon.department_levels().get(canonical(name))
     if known:
         return known
     if name.startswith("市"):
