@@ -392,15 +392,20 @@ def test_neighbours_in_the_same_document_are_shown_as_context(ids, signed):
     assert ITEMS[4][1] not in context
 
 
-def test_a_pdf_item_shows_its_page_image(app, db_path, tmp_path):
-    pdf = make_pdf(tmp_path / "清单.pdf", ["村规民约", "河道日常巡查和保洁"])
+def queue_pdf_item(db_path: Path, pdf: Path, text: str, page: int) -> None:
+    """A workspace holding one proposed item of `pdf`, so the queue shows its page."""
     with store.open(db_path) as conn:
-        item = Item(doc="p" * 64, file=str(pdf), text="河道日常巡查和保洁", page=2, locator="table 1 row 2")
+        item = Item(doc="p" * 64, file=str(pdf), text=text, page=page, locator="table 1 row 2")
         store.save_document(conn, {"sha256": "p" * 64, "path": str(pdf), "status": "ok"}, [item])
         store.add_model(conn, "m", "m.joblib", "0" * 64, {})
         store.add_proposals(
             conn, "m", [{"item_id": item.id, "label": "basic", "confidence": 0.6, "probs": {}}]
         )
+
+
+def test_a_pdf_item_shows_its_page_image(app, db_path, tmp_path):
+    pdf = make_pdf(tmp_path / "清单.pdf", ["村规民约", "河道日常巡查和保洁"])
+    queue_pdf_item(db_path, pdf, "河道日常巡查和保洁", page=2)
     sign_in(app)
     (image,) = app.get("image")
     assert image.captions == [f"{pdf} 第 2 页，红框为该事项所在位置"]
@@ -408,15 +413,7 @@ def test_a_pdf_item_shows_its_page_image(app, db_path, tmp_path):
 
 def test_a_pdf_item_whose_text_is_not_on_the_page_shows_the_whole_page(app, db_path, tmp_path):
     pdf = make_pdf(tmp_path / "清单.pdf", ["村规民约"])
-    with store.open(db_path) as conn:
-        item = Item(
-            doc="q" * 64, file=str(pdf), text="森林防火巡查", page=1, locator="table 1 row 2", flags=["ocr"]
-        )
-        store.save_document(conn, {"sha256": "q" * 64, "path": str(pdf), "status": "ok"}, [item])
-        store.add_model(conn, "m", "m.joblib", "0" * 64, {})
-        store.add_proposals(
-            conn, "m", [{"item_id": item.id, "label": "basic", "confidence": 0.6, "probs": {}}]
-        )
+    queue_pdf_item(db_path, pdf, "森林防火巡查", page=1)
     sign_in(app)
     (image,) = app.get("image")
     assert image.captions == [f"{pdf} 第 1 页"]
