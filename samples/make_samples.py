@@ -980,20 +980,26 @@ def save_docx(document, path: Path) -> None:
 
 
 def to_pdf(document, path: Path) -> None:
-    """Convert with LibreOffice headless (its own profile, so parallel runs do not block each other)."""
+    """Convert with LibreOffice headless, with the font that keeps the committed PDFs small."""
     fonts = subprocess.run(["fc-list", f":family={FONT}"], capture_output=True, text=True).stdout
     if FONT not in fonts:
         raise SystemExit(
             f"需要字体 {FONT} 来生成小体积的 PDF 样例 / install it: apt-get install fonts-wqy-microhei"
         )
+    convert(document, path, "pdf")
+
+
+def convert(document, path: Path, target: str) -> None:
+    """Save a python-docx document through LibreOffice headless as `target` (a --convert-to filter such as "pdf"
+    or "doc:MS Word 97"), with its own profile so parallel runs do not block each other."""
     soffice = shutil.which("soffice")
     if not soffice:
         raise SystemExit(
-            "需要 LibreOffice（soffice）来生成 PDF 样例 / LibreOffice is needed: apt-get install "
+            "需要 LibreOffice（soffice）来生成样例 / LibreOffice is needed: apt-get install "
             "libreoffice-writer-nogui fonts-noto-cjk"
         )
     with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / f"{path.stem}.docx"
+        source = Path(tmp) / "source.docx"
         save_docx(document, source)
         subprocess.run(
             [
@@ -1001,7 +1007,7 @@ def to_pdf(document, path: Path) -> None:
                 f"-env:UserInstallation=file://{tmp}/profile",
                 "--headless",
                 "--convert-to",
-                "pdf",
+                target,
                 "--outdir",
                 tmp,
                 str(source),
@@ -1011,7 +1017,7 @@ def to_pdf(document, path: Path) -> None:
             timeout=180,
         )
         path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(Path(tmp) / f"{path.stem}.pdf", path)
+        shutil.move(Path(tmp) / f"source.{target.split(':')[0]}", path)
 
 
 def scanned_pdf(path: Path) -> None:

@@ -18,10 +18,7 @@ import importlib.util
 import io
 import json
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -47,26 +44,8 @@ def samples():
 
 def to_doc(document, path: Path, module) -> None:
     """Save a python-docx document as legacy .doc (Word 97) with LibreOffice."""
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "source.docx"
-        document.add_paragraph("")  # a .doc export drops a table that ends the document
-        module.save_docx(document, source)
-        subprocess.run(
-            [
-                shutil.which("soffice"),
-                f"-env:UserInstallation=file://{tmp}/profile",
-                "--headless",
-                "--convert-to",
-                "doc:MS Word 97",
-                "--outdir",
-                tmp,
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-        shutil.move(Path(tmp) / "source.doc", path)
+    document.add_paragraph("")  # a .doc export drops a table that ends the document
+    module.convert(document, path, "doc:MS Word 97")
 
 
 def borderless(document):
