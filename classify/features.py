@@ -221,6 +221,29 @@ _ROLES = (
 )
 
 
+_READABLE = {
+    "牵头": "牵头部门为{}",
+    "部门": "牵头部门：{}",
+    "文中": "文中提到{}",
+    "句式": "句式：{}",
+    "栏目": "栏目：{}",
+    "来源清单": "原清单列为{}",
+}
+_MARKER = re.compile(r"^\[([^:\]]+):(.*)\]$")
+
+
+def readable(feature: str) -> str:
+    """A feature as a reviewer reads it: words stay words, markers become short phrases.
+
+    >>> readable("行政处罚"), readable("[句式:报县级部门]"), readable("[来源清单:配合履职事项]")
+    ('行政处罚', '句式：报县级部门', '原清单列为配合履职事项')
+    """
+    match = _MARKER.match(feature)
+    if not match or match.group(1) not in _READABLE:
+        return feature
+    return _READABLE[match.group(1)].format(match.group(2))
+
+
 def role_cues(text: str) -> list[str]:
     """Markers for the role patterns `text` contains (see _ROLES).
 

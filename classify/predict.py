@@ -20,7 +20,7 @@ import joblib
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from classify.features import SENTENCE, is_sentence, model_input, view_of, word_features
+from classify.features import SENTENCE, is_sentence, model_input, readable, view_of, word_features
 from dutylist import config, store
 from dutylist.errors import ModelMissing, ModelTampered
 from dutylist.items import LABELS
@@ -97,7 +97,8 @@ class View:
         return self.thresholds.get(label, NEVER)
 
     def _evidence(self, doc: str, row_features, best: int) -> list[str]:
-        """The words and markers of this item that pushed most toward the chosen label.
+        """The words and markers of this item that pushed most toward the chosen label, markers as readable
+        phrases (`features.readable`: "[句式:报县级部门]" → "句式：报县级部门").
 
         Contribution = feature value × (weight for the label − mean weight over labels). A char n-gram counts
         only where it is also one of the item's words (summed with it), so reviewers see words, not fragments
@@ -120,7 +121,7 @@ class View:
                 break
             if not any(name in earlier for earlier in chosen):
                 chosen.append(name)
-        return chosen
+        return [readable(name) for name in chosen]
 
 
 @dataclass

@@ -10,7 +10,7 @@ import pytest
 
 from classify import corpus
 from classify.evaluate import evaluate, expected_calibration_error, scores
-from classify.features import VIEWS, as_view, is_sentence, model_input, view_of, word_features
+from classify.features import VIEWS, as_view, is_sentence, model_input, readable, view_of, word_features
 from classify.predict import MODEL_FILE, classify_workspace, load_model
 from classify.tokenize import tokenize
 from classify.train import choose_thresholds, cross_validate, text_only, train, training_data
@@ -75,9 +75,12 @@ def test_a_proposal_has_probabilities_evidence_and_the_model_id(model):
     assert proposal["confidence"] == max(proposal["probs"].values())
     # evidence is made of the item's own words, and the decisive one is there
     assert "行政处罚" in proposal["evidence"]
-    assert set(proposal["evidence"]) <= set(
-        word_features(model_input({"text": "对无营业执照从事餐饮经营的行政处罚"}))
-    )
+    assert set(proposal["evidence"]) <= {
+        readable(word) for word in word_features(model_input({"text": "对无营业执照从事餐饮经营的行政处罚"}))
+    }
+    # markers read as phrases, not as the model's internal names
+    (led,) = model.propose([{"id": "y", "text": "摸排辖区困难家庭后报县民政局", "lead_dept": "县民政局"}])
+    assert not any(word.startswith("[") for word in led["evidence"])
 
 
 def test_items_given_as_bare_text_are_not_auto_accepted_on_a_guess(model):
@@ -120,7 +123,7 @@ def test_an_item_under_a_cooperative_list_heading_is_pushed_that_way(model):
         bare, heading = proposals[f"{n}-bare"], proposals[f"{n}-heading"]
         assert heading["probs"]["cooperative"] > bare["probs"]["cooperative"] + 0.1, texts[n]
         assert heading["probs"] == proposals[f"{n}-label"]["probs"]
-        assert heading["label"] == "cooperative" and "[来源清单:配合履职事项]" in heading["evidence"]
+        assert heading["label"] == "cooperative" and "原清单列为配合履职事项" in heading["evidence"]
         assert proposals[f"{n}-basic"]["probs"]["basic"] > bare["probs"]["basic"]
     assert any(proposals[f"{n}-bare"]["label"] == "basic" for n in range(len(texts)))
 
