@@ -3,8 +3,9 @@
 For each variant, a model whose three views (classify/features.py) all use it: grouped 5-fold cross-validation
 per view on the training data (what `make train` chooses by), then the model fitted on all training data with its
 validation thresholds and scored on the locked test split (items as written, the same items as bare text, and the
-hard cases: traditional characters, OCR noise, misleading cues). Finally the saved model in models/, if there is
-one, on the same data and on each corpus part's test items. Prints Markdown.
+hard cases: traditional characters, OCR noise, misleading cues) and on the items written independently of the
+corpus (corpus/independent/, never trained on; as written and as bare text). Finally the saved model in models/,
+if there is one, on the same data, on each corpus part's test items and on each independent set. Prints Markdown.
 
 Example:
     $ .venv/bin/python bench/classify_bench.py [--variants logreg,svm_sigmoid] [--models models/]
@@ -44,13 +45,19 @@ def _row(name: str, data: str, report: dict) -> str:
     )
 
 
-def _test_rows(name: str, model: Model, test_rows: list[dict]) -> list[str]:
+def _test_rows(name: str, model: Model, test_rows: list[dict], independent: list[dict]) -> list[str]:
     hard = [row for row in test_rows if row.get("hard")]
     lines = [
         _row(name, "test", evaluate(model, test_rows)),
         _row(name, "test as bare text", evaluate(model, [text_only(row) for row in test_rows])),
     ]
-    return lines + ([_row(name, "test hard cases", evaluate(model, hard))] if hard else [])
+    lines += [_row(name, "test hard cases", evaluate(model, hard))] if hard else []
+    if independent:
+        lines += [
+            _row(name, "independent", evaluate(model, independent)),
+            _row(name, "independent as bare text", evaluate(model, [text_only(row) for row in independent])),
+        ]
+    return lines
 
 
 def _part_rows(name: str, model: Model, test_rows: list[dict]) -> list[str]:
@@ -61,12 +68,27 @@ def _part_rows(name: str, model: Model, test_rows: list[dict]) -> list[str]:
     return [_row(name, f"test, part {part}", evaluate(model, rows)) for part, rows in sorted(parts.items())]
 
 
+def _set_rows(name: str, model: Model, independent: list[dict]) -> list[str]:
+    """Each independent set apart (its file name), as written."""
+    sets: dict[str, list[dict]] = {}
+    for row in independent:
+        sets.setdefault(row["set"], []).append(row)
+    return [
+        _row(name, f"independent, set {key}", evaluate(model, rows)) for key, rows in sorted(sets.items())
+    ]
+
+
 def run(variants: tuple[str, ...], models_dir: str | None) -> list[str]:
     data = training_data()
     rows, y, weights, groups = data["rows"], data["y"], data["weights"], data["groups"]
     splits = folds(y, groups)
     test_rows = corpus.load("test")
-    lines = [f"{len(y)} training items, locked test split {len(test_rows)}.", ""]
+    independent = corpus.load_independent()
+    lines = [
+        f"{len(y)} training items, locked test split {len(test_rows)}, "
+        f"{len(independent)} items written independently (never trained on).",
+        "",
+    ]
     cv_lines, test_lines = [], []
     for variant in variants:
         fitted = {view: fit_view(view, rows, y, weights, groups, (variant,), splits) for view in VIEWS}
@@ -79,16 +101,17 @@ def run(variants: tuple[str, ...], models_dir: str | None) -> list[str]:
             "thresholds": {view: fit["thresholds"] for view, fit in fitted.items()},
         }
         model = Model({view: fit["pipeline"] for view, fit in fitted.items()}, meta)
-        test_lines += _test_rows(variant, model, test_rows)
+        test_lines += _test_rows(variant, model, test_rows, independent)
     lines += ["### Cross-validation on the training data", "", *HEADER, *cv_lines, ""]
-    lines += ["### Locked test split", "", *HEADER, *test_lines]
+    lines += ["### Locked test split and independent items", "", *HEADER, *test_lines]
     try:
         saved = load_model(models_dir)
     except DutylistError as exc:
         lines += ["", f"No saved model scored: {exc}"]
     else:
-        lines += _test_rows(f"saved {saved.id}", saved, test_rows)
+        lines += _test_rows(f"saved {saved.id}", saved, test_rows, independent)
         lines += _part_rows(f"saved {saved.id}", saved, test_rows)
+        lines += _set_rows(f"saved {saved.id}", saved, independent)
     return lines
 
 

@@ -117,7 +117,8 @@ def _view_section(view: str, fit: dict, chosen: str) -> list[str]:
 def write(path: Path, meta: dict, metrics: dict, reports: dict) -> None:
     """Write the card for a freshly trained model (see classify/train.py for the figures).
 
-    `reports` holds the full `evaluate` reports (with errors) "test", "test_text_only" and "test_hard".
+    `reports` holds the full `evaluate` reports (with errors) "test", "test_text_only", "test_hard",
+    "independent" and "independent_text_only" (the last three None when there are no such items).
     """
     counts, test = metrics["counts"], reports["test"]
     test_labels = {label: test["per_class"][label]["support"] for label in LABELS}
@@ -152,8 +153,8 @@ def write(path: Path, meta: dict, metrics: dict, reports: dict) -> None:
         + f" | {counts['test']} |",
         "",
         f"Reviewed workspace items used: {counts['reviewed']} (weight 3; left out because their text is a test "
-        f"item: {counts['reviewed_in_test_left_out']}). Train items dropped as duplicates of another train or "
-        f"test text: {counts['corpus_duplicates_dropped']}. The test split is corpus/items.jsonl `split == "
+        f"or independent item: {counts['reviewed_in_test_left_out']}). Train items dropped as duplicates of "
+        f"another train, test or independent text: {counts['corpus_duplicates_dropped']}. The test split is corpus/items.jsonl `split == "
         '"test"` (one `source` in five by SHA-256, fingerprint in corpus/test_split.sha256); training never reads '
         "it. Test items per view as written: "
         + ", ".join(f"{view} {n}" for view, n in counts["test_views"].items())
@@ -190,6 +191,19 @@ def write(path: Path, meta: dict, metrics: dict, reports: dict) -> None:
             reports["test_hard"],
             "Cooperative without 配合/协助, basic with 配合 in another sense, bare powers, delegated enforcement, "
             "traditional characters, OCR noise.",
+        )
+    if reports.get("independent"):
+        lines += _figures(
+            "Items written independently of the corpus, as written",
+            reports["independent"],
+            f"{counts['independent']} items of corpus/independent/, written by people who never saw the corpus "
+            "(see corpus/README.md); never trained on. Their wording is not ours, so these figures are the better "
+            "guide to a new county's documents.",
+        )
+        lines += _figures(
+            "Items written independently of the corpus, as bare text",
+            reports["independent_text_only"],
+            "The same items with only id and text.",
         )
     lines += [
         "## What the model gets wrong (most confident mistakes on the test split, items as written)",

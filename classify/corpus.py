@@ -1,7 +1,10 @@
-"""The labelled corpus (`corpus/items.jsonl`, built by `corpus/build.py`) and its locked test split.
+"""The labelled corpus (`corpus/items.jsonl`, built by `corpus/build.py`), its locked test split, and the items
+written independently of it (`corpus/independent/*.jsonl`).
 
 An item's split depends only on its `source` (the group key shared by variants of one duty), so variants of a
-duty never straddle the split and adding items later never moves an existing item to the other side.
+duty never straddle the split and adding items later never moves an existing item to the other side. The
+independent items were written by people who never saw the corpus; they are only ever scored, never trained on,
+so they show how the model does on wording that is not ours.
 
 Example:
     >>> train_rows = load("train")  # doctest: +SKIP
@@ -14,9 +17,10 @@ from pathlib import Path
 
 from dutylist import config
 from dutylist.errors import BadInput
-from dutylist.items import read_jsonl
+from dutylist.items import LABELS, read_jsonl
 
 ITEMS_FILE = "items.jsonl"
+INDEPENDENT_DIR = "independent"
 SPLITS = ("train", "test")
 
 
@@ -50,3 +54,22 @@ def load(split: str = "train", corpus_dir: str | Path | None = None) -> list[dic
     return [
         row for row in read_jsonl(path, required=("id", "text", "label", "split")) if row["split"] == split
     ]
+
+
+def load_independent(corpus_dir: str | Path | None = None) -> list[dict]:
+    """The independently written items of every `corpus/independent/*.jsonl`, each with `set` (the file stem).
+
+    [] when the folder does not exist. Raises `BadInput` naming the file and line of a broken line or an unknown
+    label.
+    """
+    folder = Path(corpus_dir or config.get("corpus")) / INDEPENDENT_DIR
+    rows: list[dict] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for number, row in enumerate(read_jsonl(path, required=("id", "text", "label")), 1):
+            if row["label"] not in LABELS:
+                raise BadInput(
+                    f"{path} 第 {number} 条（id {row['id']}）: 标签 {row['label']!r} 无效，应为 {', '.join(LABELS)}。"
+                    f" / unknown label {row['label']!r}"
+                )
+            rows.append({**row, "set": path.stem})
+    return rows

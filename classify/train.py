@@ -3,7 +3,8 @@
 Steps:
 1. Data: corpus train split + the latest confirmed label of every reviewed workspace item (weight 3: a reviewer's
    decision outweighs a corpus item); items with the same normalised text collapse to one, the reviewed label
-   winning; reviewed items whose text is a locked test item are left out, so the test split stays unseen.
+   winning; items whose text is a locked test item or an independently written one (corpus/independent/) are
+   left out, so neither is ever seen in training.
 2. For each view (classify/features.py: items with a lead department, with details only, with text only),
    the variants (word TF-IDF over jieba tokens + markers, char 1-3-gram TF-IDF, then a linear model with
    probabilities) are compared by grouped cross-validation (groups = corpus `source`, so variants of one duty
@@ -128,7 +129,11 @@ def training_data(corpus_dir: str | Path | None = None, conn: sqlite3.Connection
 
     Returns {"rows", "y", "weights", "groups", "counts"}; see the module docstring for the rules.
     """
-    test_texts = {normalise(row["text"]) for row in corpus.load("test", corpus_dir)}
+    # held out: the locked test split and the independently written items, neither of which training may see
+    test_texts = {
+        normalise(row["text"])
+        for row in [*corpus.load("test", corpus_dir), *corpus.load_independent(corpus_dir)]
+    }
     by_text: dict[str, tuple[dict, float, str]] = {}
     corpus_duplicates = 0
     for row in corpus.load("train", corpus_dir):
@@ -315,9 +320,10 @@ def train(
 ) -> dict:
     """Train, save models/model.joblib + model.json + MODEL_CARD.md, and return the metrics.
 
-    Returns {"model", "views", "test", "test_text_only", "test_hard", "counts", "seconds"}; `test` holds the
-    locked test split's figures (macro_f1, per_class, confusion, ece, auto_accept) with each item as written,
-    `test_text_only` the same items given as bare text.
+    Returns {"model", "views", "test", "test_text_only", "test_hard", "independent", "independent_text_only",
+    "counts", "seconds"}; `test` holds the locked test split's figures (macro_f1, per_class, confusion, ece,
+    auto_accept) with each item as written, `test_text_only` the same items given as bare text, `independent` the
+    figures on the items written independently of the corpus (None when corpus/independent/ has none).
     """
     started = time.monotonic()
     folder = Path(models_dir or config.get("models"))
@@ -350,10 +356,15 @@ def train(
     model = Model({view: fit["pipeline"] for view, fit in fitted.items()}, meta, path)
     test_rows = corpus.load("test", corpus_dir)
     hard_rows = [row for row in test_rows if row.get("hard")]
+    independent_rows = corpus.load_independent(corpus_dir)
     reports = {
         "test": evaluate(model, test_rows),
         "test_text_only": evaluate(model, [text_only(row) for row in test_rows]),
         "test_hard": evaluate(model, hard_rows) if hard_rows else None,
+        "independent": evaluate(model, independent_rows) if independent_rows else None,
+        "independent_text_only": (
+            evaluate(model, [text_only(row) for row in independent_rows]) if independent_rows else None
+        ),
     }
     metrics = {
         "model": meta["id"],
@@ -366,11 +377,15 @@ def train(
             **data["counts"],
             "test": len(test_rows),
             "test_hard": len(hard_rows),
+            "independent": len(independent_rows),
             "test_views": {view: sum(view_of(row) == view for row in test_rows) for view in VIEWS},
         },
         "seconds": round(time.monotonic() - started, 1),
     }
-    meta["metrics"] = {key: metrics[key] for key in ("views", "test", "test_text_only", "counts")}
+    meta["metrics"] = {
+        key: metrics[key]
+        for key in ("views", "test", "test_text_only", "independent", "independent_text_only", "counts")
+    }
     _write_atomic(folder / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2).encode("utf-8"))
     card.write(folder / card.CARD_FILE, meta, metrics, reports)
     if conn is not None:

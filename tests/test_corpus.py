@@ -124,3 +124,42 @@ def test_training_never_sees_a_test_id_or_text(conn):
     assert not {normalise(row["text"]) for row in data["rows"]} & {
         normalise(row["text"]) for row in test_rows
     }
+
+
+def test_independent_items_are_scored_but_never_trained_on(parts):
+    build.build(parts)
+    folder = parts / "independent"
+    folder.mkdir()
+    (folder / "z.jsonl").write_text(
+        json.dumps({"id": "Z-1", "text": "网格员日常巡查走访", "label": "basic"}, ensure_ascii=False)
+        + "\n"
+        + json.dumps({"id": "Z-2", "text": "独立写作的事项", "label": "basic"}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    assert [(row["id"], row["set"]) for row in corpus.load_independent(parts)] == [("Z-1", "z"), ("Z-2", "z")]
+    # the corpus item with the same text as an independent one is left out of training, like a test item
+    trained_texts = {row["text"] for row in training_data(parts)["rows"]}
+    assert "网格员日常巡查走访" not in trained_texts and "独立写作的事项" not in trained_texts
+    assert "配合县统计局开展经济普查入户登记" in trained_texts | {
+        row["text"] for row in corpus.load("test", parts)
+    }
+
+
+def test_an_independent_file_with_an_unknown_label_is_refused_naming_file_and_line(tmp_path):
+    folder = tmp_path / "independent"
+    folder.mkdir()
+    (folder / "w.jsonl").write_text(
+        json.dumps({"id": "W-1", "text": "事项甲", "label": "basic"}, ensure_ascii=False)
+        + "\n"
+        + json.dumps({"id": "W-2", "text": "事项乙", "label": "配合"}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BadInput) as info:
+        corpus.load_independent(tmp_path)
+    assert "w.jsonl" in str(info.value) and "第 2 条" in str(info.value) and "配合" in str(info.value)
+
+
+def test_no_independent_folder_means_no_independent_items(tmp_path):
+    assert corpus.load_independent(tmp_path) == []
