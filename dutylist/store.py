@@ -402,26 +402,29 @@ def reviewed_labels(conn: sqlite3.Connection) -> list[dict]:
 
 
 def stats(conn: sqlite3.Connection) -> dict:
-    """Counts a user asks for: documents by status, items, proposals by label, reviews by status."""
+    """Counts a user asks for: documents by status, items, proposals by label, reviews by status.
+
+    Counted in SQL from review_state (kept by triggers): items with neither proposal nor review have no row
+    there and count as pending.
+    """
     one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731 - a local shorthand
-    states = [_with_status(_row(row)) for row in conn.execute(_STATE_SQL)]
+    grouped = lambda sql: dict(conn.execute(sql).fetchall())  # noqa: E731
+    items = one("SELECT COUNT(*) FROM items")
+    decided = grouped("SELECT status, COUNT(*) FROM review_state WHERE status != 'pending' GROUP BY 1")
+    proposed = grouped("SELECT proposed_label, COUNT(*) FROM review_state GROUP BY 1")
+    confirmed = grouped(
+        "SELECT final_label, COUNT(*) FROM review_state WHERE status = 'confirmed' GROUP BY 1"
+    )
     return {
-        "documents": {
-            row[0]: row[1] for row in conn.execute("SELECT status, COUNT(*) FROM documents GROUP BY 1")
-        },
-        "items": one("SELECT COUNT(*) FROM items"),
-        "townships": {
-            row[0]: row[1] for row in conn.execute("SELECT township, COUNT(*) FROM items GROUP BY 1")
-        },
-        "proposed": {label: sum(s["proposed_label"] == label for s in states) for label in LABELS},
+        "documents": grouped("SELECT status, COUNT(*) FROM documents GROUP BY 1"),
+        "items": items,
+        "townships": grouped("SELECT township, COUNT(*) FROM items GROUP BY 1"),
+        "proposed": {label: proposed.get(label, 0) for label in LABELS},
         "status": {
-            status: sum(s["status"] == status for s in states)
-            for status in ("pending", "confirmed", "rejected", "flagged")
+            "pending": items - sum(decided.values()),
+            **{status: decided.get(status, 0) for status in ("confirmed", "rejected", "flagged")},
         },
-        "confirmed": {
-            label: sum(s["final_label"] == label and s["status"] == "confirmed" for s in states)
-            for label in LABELS
-        },
+        "confirmed": {label: confirmed.get(label, 0) for label in LABELS},
         "models": one("SELECT COUNT(*) FROM models"),
         "reviews": one("SELECT COUNT(*) FROM reviews"),
     }

@@ -149,3 +149,28 @@ def test_confirmed_townships_are_those_with_a_confirmed_item(conn):
     assert store.confirmed_townships(conn) == ["青石镇"]
     store.add_review(conn, qingshi, "reject")
     assert store.confirmed_townships(conn) == []
+
+
+def test_stats_count_every_item_once_by_its_latest_decision(conn):
+    save(conn, ["农村低保对象动态管理", "网格员日常巡查", "对无证经营的行政处罚", "耕地保护巡查"])
+    save(conn, ["一条尚未分类的事项"], doc="e" * 64, township="白沙乡")
+    store.add_model(conn, "m-test", "models/model.joblib", "0" * 64, {})
+    first, second, third, fourth = [row["id"] for row in store.items(conn) if row["doc"] == DOC]
+    store.add_proposals(
+        conn,
+        "m-test",
+        [
+            {"item_id": item, "label": label, "confidence": 0.8, "probs": {label: 0.8}}
+            for item, label in ((first, "basic"), (second, "basic"), (third, "returned"), (fourth, "basic"))
+        ],
+    )
+    store.add_review(conn, first, "confirm")
+    store.add_review(conn, third, "relabel", "cooperative")
+    store.add_review(conn, fourth, "reject")
+    store.add_review(conn, fourth, "undo")
+    counts = store.stats(conn)
+    assert counts["items"] == 5 and counts["townships"] == {"青石镇": 4, "白沙乡": 1}
+    assert counts["proposed"] == {"basic": 3, "cooperative": 0, "returned": 1}
+    assert counts["status"] == {"pending": 3, "confirmed": 2, "rejected": 0, "flagged": 0}
+    assert counts["confirmed"] == {"basic": 1, "cooperative": 1, "returned": 0}
+    assert counts["reviews"] == 4 and counts["models"] == 1
