@@ -10,7 +10,16 @@ import pytest
 
 from classify import corpus
 from classify.evaluate import evaluate, expected_calibration_error, scores
-from classify.features import VIEWS, as_view, is_sentence, model_input, readable, view_of, word_features
+from classify.features import (
+    VIEWS,
+    as_view,
+    is_sentence,
+    lead_level,
+    model_input,
+    readable,
+    view_of,
+    word_features,
+)
 from classify.predict import MODEL_FILE, classify_workspace, load_model
 from classify.tokenize import tokenize
 from classify.train import choose_thresholds, cross_validate, text_only, train, training_data
@@ -251,6 +260,10 @@ def test_features_use_lead_level_section_and_source_list_and_ignore_the_rest():
     bare = word_features(model_input({"text": "摸排"}))
     assert "[牵头:县级部门]" in county and "[牵头:乡镇科室]" in office
     assert not [word for word in bare if word.startswith("[牵头")]
+    # a township's own party and mass organisations, named without a county prefix, are not lead departments
+    for own in ("妇联", "团委", "关工委", "工会", "人大主席团", "党委"):
+        assert lead_level(own) == "乡镇科室", own
+    assert lead_level("县妇联") == lead_level("团县委") == lead_level("卫健委") == "县级部门"
     listed = word_features(model_input({"text": "摸排", "section": ["二、配合履职事项", "（一）民生服务"]}))
     assert "[来源清单:配合履职事项]" in listed and "[栏目:民生服务]" in listed
 
