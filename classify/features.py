@@ -37,10 +37,9 @@ TEXT_SEP = "\x1f"  # between the text and the markers
 MARKER_SEP = "\x1e"  # between markers (a section heading may contain spaces)
 
 COUNTY, TOWNSHIP = "县级部门", "乡镇科室"
-# Fallback when the gazetteer does not know a name: county (or higher) bodies carry an administrative prefix or
-# are county organs stationed in the township (派出所); township offices end in 办/所/站/中心/队.
+# Fallback when the gazetteer does not know a name: county (or higher) bodies carry an administrative prefix, are
+# county organs stationed in the township (派出所) or are named like a county body (…局, …委).
 _COUNTY_NAME = re.compile(r"^(县|市|区|州|省|国家|团县委|团区委|团市委)|派出所$|(局|委|委员会|部|院|馆)$")
-_TOWNSHIP_NAME = re.compile(r"(办|办公室|所|站|中心|队|室)$")
 _HEADING_NUMBER = re.compile(
     r"^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*"
 )
@@ -70,9 +69,9 @@ def lead_level(name: str) -> str:
     level = _gazetteer_levels().get(name)
     if level:
         return TOWNSHIP if level == "township" else COUNTY
-    if _COUNTY_NAME.search(name):
-        return COUNTY
-    return TOWNSHIP if _TOWNSHIP_NAME.search(name) else COUNTY
+    # A name the gazetteer does not know is a county body only if it looks like one; anything else in the column
+    # (an unlisted township office, a heading such as 网格化管理 put there by hand) is not a lead department.
+    return COUNTY if _COUNTY_NAME.search(name) else TOWNSHIP
 
 
 def _list_label(heading: str) -> str | None:
