@@ -27,10 +27,10 @@ from dutylist import store
 from dutylist.errors import ModelMissing, ModelTampered
 from dutylist.items import LABELS, Item
 
-# Measured 0.939 on the locked test split (646 of 3,325 corpus items); the floor sits under it.
+# Measured 0.933 on the locked test split (1,176 of 5,940 corpus items); the floor sits under it.
 MACRO_F1_FLOOR = 0.90
-# Measured 0.80 with every test item given as bare text (no lead department, details or section).
-TEXT_ONLY_FLOOR = 0.75
+# Measured 0.85 with every test item given as bare text (no lead department, details or section).
+TEXT_ONLY_FLOOR = 0.80
 
 OBVIOUS = [
     ("负责本镇党委理论学习中心组学习的组织安排和记录", "", "basic"),
