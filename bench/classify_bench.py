@@ -25,8 +25,8 @@ from dutylist.items import LABELS
 
 HEADER = [
     "| model | data | n | macro-F1 | P basic | R basic | P coop | R coop | P returned | R returned | ECE "
-    "| auto-accept coverage | auto-accept precision |",
-    "|---" * 13 + "|",
+    "| auto-accept coverage | auto-accept precision | per class (basic / coop / returned) |",
+    "|---" * 14 + "|",
 ]
 
 
@@ -41,8 +41,14 @@ def _row(name: str, data: str, report: dict) -> str:
         + (f"{100 * accept['coverage']:.1f} %" if accept else "–")
         + " | "
         + (f"{100 * precision:.1f} %" if precision is not None else "–")
+        + " | "
+        + (" / ".join(_pct(accept["per_class"][label]["precision"]) for label in LABELS) if accept else "–")
         + " |"
     )
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}"
 
 
 def _test_rows(name: str, model: Model, test_rows: list[dict], independent: list[dict]) -> list[str]:

@@ -247,10 +247,14 @@ def train(ctx) -> None:
 
     with _open(ctx) as conn:
         metrics = run_training(conn=conn)
+    test, independent = metrics["test"], metrics["independent"]
+    accept = test["auto_accept"]
     click.echo(
-        f"模型 model {metrics['model']}：锁定测试集 macro-F1 {metrics['test']['macro_f1']:.3f}；"
-        f"训练 {metrics['counts']['train']} 条（其中审核 {metrics['counts']['reviewed']} 条）。"
-        f"详见 models/MODEL_CARD.md"
+        f"模型 model {metrics['model']}：锁定测试集 macro-F1 {test['macro_f1']:.3f}，"
+        f"自动采纳 {accept['coverage']:.0%}（准确率 {accept['precision'] or 0:.1%}）；"
+        + (f"独立编写事项 macro-F1 {independent['macro_f1']:.3f}；" if independent else "")
+        + f"训练 {metrics['counts']['train']} 条（其中审核 {metrics['counts']['reviewed']} 条）。"
+        "详见 models/MODEL_CARD.md"
     )
 
 
