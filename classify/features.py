@@ -40,6 +40,7 @@ COUNTY, TOWNSHIP = "县级部门", "乡镇科室"
 # Fallback when the gazetteer does not know a name: county (or higher) bodies carry an administrative prefix, are
 # county organs stationed in the township (派出所) or are named like a county body (…局, …委).
 _COUNTY_NAME = re.compile(r"^(县|市|区|州|省|国家|团县委|团区委|团市委)|派出所$|(局|委|委员会|部|院|馆)$")
+_TOWNSHIP_PREFIX = re.compile(r"^(乡镇|乡（镇）|镇（街道）|街道|[乡镇](?!村))")
 _HEADING_NUMBER = re.compile(
     r"^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*"
 )
@@ -70,8 +71,9 @@ def lead_level(name: str) -> str:
     if level:
         return TOWNSHIP if level == "township" else COUNTY
     # A name the gazetteer does not know is a county body only if it looks like one; anything else in the column
-    # (an unlisted township office, a heading such as 网格化管理 put there by hand) is not a lead department.
-    return COUNTY if _COUNTY_NAME.search(name) else TOWNSHIP
+    # (an unlisted township office such as 乡镇团委, a heading such as 网格化管理 put there by hand) is not a lead
+    # department.
+    return COUNTY if _COUNTY_NAME.search(name) and not _TOWNSHIP_PREFIX.search(name) else TOWNSHIP
 
 
 def _list_label(heading: str) -> str | None:
