@@ -173,7 +173,7 @@ def write(path: Path, meta: dict, metrics: dict, reports: dict) -> None:
         "(z = 1) of the observed precision so that a few lucky validation items do not set it; otherwise the "
         "label is never auto-accepted. Items under the threshold go to review. z = 1 was chosen by measurement "
         "(classify/train.py, CONFIDENCE_Z): it keeps coverage over 70 % on the test split and on the independent "
-        "items; a 99 % target would lift every class over 98 % on the test split but cut coverage to about 67 %, "
+        "items; a 99 % target would lift every class over 98 % on the test split but cut coverage to about 71 %, "
         "and a larger z costs coverage without removing the few confident mistakes on duties counties label "
         "differently.",
         "",

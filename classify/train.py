@@ -66,20 +66,21 @@ ENSEMBLE = ("logreg", "svm_sigmoid")
 FOLDS = 5
 CALIBRATION_FOLDS = 3
 REVIEW_WEIGHT = 3.0
+LIST_WEIGHT = 3.0
 TARGET_PRECISION = 0.98
 # The target must hold for the Wilson lower bound of the validation precision (z = 1, about 84 % one-sided), not
 # just the observed value: a threshold resting on a few dozen validation items would otherwise let slightly more
 # errors through on new items. Perfect precision needs at least 49 accepted validation items before a label is
-# auto-accepted at all. Measured on 5,940 corpus items (coverage / precision of the locked test split, then of the
+# auto-accepted at all. Measured on 8,342 corpus items (coverage / precision of the locked test split, then of the
 # 926 independently written items; in brackets the weakest class):
-#   z = 0.5:              80.7 % / 98.6 % (cooperative 96.2 %); 84.2 % / 99.5 % (returned 96.9 %)
-#   z = 1:                76.0 % / 99.0 % (cooperative 97.4 %); 77.1 % / 99.6 % (returned 94.3 %, 3 of 53)
-#   z = 1.645:            72.5 % / 99.1 % (cooperative 97.2 %); 73.3 % / 99.6 % (returned 93.9 %)
-#   target 99 %, z = 1:   66.6 % / 99.6 % (cooperative 98.8 %); 67.4 % / 100 %
-# The weakest class falls short by a few items whatever z is: those are confident "errors" on duties counties label
-# differently (受理、初审 then 报县XX局审批; a township step on a county power), which no threshold below 1 removes.
-# z = 1 keeps coverage over 70 % on both sets; raising the target to 99 % would buy the per-class figure with ten
-# points of coverage.
+#   target 98 %, z = 1:      77.6 % / 99.2 % (cooperative 97.8 %); 80.0 % / 99.6 % (returned 97.4 %, 2 of 77)
+#   target 98.5 %, z = 0.5:  76.0 % / 99.2 % (cooperative 97.8 %); 78.1 % / 99.6 % (returned 97.4 %)
+#   target 99 %, z = 0.5:    70.6 % / 99.4 % (cooperative 98.5 %); 72.9 % / 99.6 % (returned 97.4 %)
+# The weakest class stays a point under 98 % on the independent items whatever the setting: its two mistakes are
+# confident ones on duties counties label differently (户口迁移审批 with the township collecting the papers:
+# cooperative there, returned in the corpus), which no threshold below 1 removes. A 99 % target would lift the
+# test split's cooperative class over 98 % for seven points of coverage and leave coverage near 70 %, too close
+# to the goal for documents harder than ours; z = 1 at 98 % stays.
 CONFIDENCE_Z = 1.0
 NEVER = 1.01
 SEED = 0
@@ -100,7 +101,9 @@ def make_features(view: str = "lead") -> FeatureUnion:
     if view == "lead":
         parts.append(("lead", CountVectorizer(analyzer=lead_markers, binary=True)))
     parts.append(("list", CountVectorizer(analyzer=list_markers, binary=True, vocabulary=LIST_MARKERS)))
-    return FeatureUnion(parts)
+    # The source list is known for few training items (list rows of corpus/parts/d.jsonl and imported lists) but,
+    # where known, is the label a published list gave: weighted up so that a few dozen examples can teach its pull.
+    return FeatureUnion(parts, transformer_weights={"list": LIST_WEIGHT})
 
 
 def make_classifier(variant: str, y: np.ndarray, groups: np.ndarray):
