@@ -208,9 +208,13 @@ def markdown(items: int = 50_000, decisions: int = 300, reviewers: int = 4, each
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         built = build(path, items)
+        with store.open(path) as conn:
+            started = time.perf_counter()
+            store.stats(conn)
+            counted = time.perf_counter() - started
         lines = [
             f"{items:,} items, workspace built through dutylist.store in {built:.1f} s "
-            f"({path.stat().st_size / 1e6:.0f} MB).",
+            f"({path.stat().st_size / 1e6:.0f} MB); `dutylist stats` counts it in {1000 * counted:.0f} ms.",
             "",
             "### Decision → next item shown (server side, store calls of one queue page rerun)",
             "",
