@@ -61,7 +61,8 @@ class TableAssembler:
     - a header row becomes `Block.header` of the rows below it; a header repeated on a continuation page is dropped;
     - a row whose only text sits in its first column while the rest is merged (一、党的建设) is a "heading" Block
       whose `cells` hold the row, so the segmenter knows it came from a table;
-    - a vertically merged 类别/牵头部门/配合部门/依据 cell is carried down to the rows it covers; a row whose
+    - a vertically merged 类别/牵头部门/配合部门/依据 cell is carried down to the rows it covers (a blank 类别 cell
+      too, since a table without ruling lines shows a merged cell as text on the first row only); a row whose
       事项名称 cell is covered from above belongs to the item above (its text is appended, not a new item);
     - on a continuation page, a first row without a 序号 is the rest of a row the page break split.
 
@@ -157,9 +158,13 @@ class TableAssembler:
 
     def _carry_down(self, cells: list[str | None]) -> list[str]:
         carried = {self._roles[role] for role in _CARRIED if role in self._roles}
+        # A blank 类别 cell is a merge too: a table drawn without ruling lines shows a merged cell's text on the
+        # group's first row only. The other carried columns may be blank on purpose (no lead department).
+        category = self._roles.get("category")
         out = []
         for column, cell in enumerate(cells):
-            if cell is None and column in carried and column < len(self._above):
+            covered = (cell is None and column in carried) or (not cell and column == category)
+            if covered and column < len(self._above):
                 cell = self._above[column]
             out.append(cell or "")
         self._above = out

@@ -623,3 +623,28 @@ def test_prose_with_spaced_words_is_not_a_table(tmp_path):
     _cjk_pdf(tmp_path / "prose.pdf", [lines])
     texts = [item.text for item in items_of(tmp_path / "prose.pdf")]
     assert "配合县水利局做好山塘安全鉴定" in texts
+
+
+def test_pdf_table_without_lines_carries_a_category_given_once_down_its_group(tmp_path):
+    # without ruling lines a merged 类别 cell is only text on the group's first row; the rows below are blank there
+    columns = (60, 100, 190, 330)
+    lines = [(200, 740, "白沙乡履行职责事项清单")]
+    rows = [
+        ("序号", "类别", "事项名称", "牵头部门"),
+        ("1", "民生服务", "农村低保申请受理", "社会事务办"),
+        ("2", "", "临时救助对象初审", "社会事务办"),
+        ("3", "平安法治", "矛盾纠纷排查调处", "综治中心"),
+        ("4", "", "流动人口信息采集", "县公安局"),
+    ]
+    for row, cells in enumerate(rows):
+        for x, text in zip(columns, cells, strict=True):
+            if text:
+                lines.append((x, 700 - row * 24, text))
+    _cjk_pdf(tmp_path / "grouped.pdf", [lines])
+    items = items_of(tmp_path / "grouped.pdf")
+    assert [(item.text, item.section[-1] if item.section else "") for item in items] == [
+        ("农村低保申请受理", "民生服务"),
+        ("临时救助对象初审", "民生服务"),
+        ("矛盾纠纷排查调处", "平安法治"),
+        ("流动人口信息采集", "平安法治"),
+    ]
