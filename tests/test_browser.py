@@ -141,7 +141,9 @@ def settle(page: Page) -> None:
 
 
 def sign_in(page: Page, name: str = "李红", password: str | None = None) -> None:
-    """Fill the sign-in form and submit it with Enter, as a user would."""
+    """Fill the sign-in form and submit it with Enter, as a user would, once the page's script run is done (on a
+    freshly started server an Enter pressed before the form is live is lost)."""
+    settle(page)
     page.get_by_role("textbox", name="用户名").fill(name)
     page.get_by_role("textbox", name="密码").fill(password or USERS[name][1])
     page.get_by_role("textbox", name="密码").press("Enter")
@@ -149,7 +151,8 @@ def sign_in(page: Page, name: str = "李红", password: str | None = None) -> No
 
 def showing(page: Page, index: int) -> None:
     """Wait until item `index` is on screen and its buttons (and their key bindings) are live."""
-    expect(page.locator(".dl-text")).to_have_text(TEXT[index])
+    # a cold server's first run imports the model stack: allow more than the default 5 s
+    expect(page.locator(".dl-text")).to_have_text(TEXT[index], timeout=20_000)
     settle(page)
     expect(page.get_by_role("button", name="确认建议")).to_be_enabled()
 
