@@ -63,6 +63,12 @@ def _test_rows(name: str, model: Model, test_rows: list[dict], independent: list
             _row(name, "independent", evaluate(model, independent)),
             _row(name, "independent as bare text", evaluate(model, [text_only(row) for row in independent])),
         ]
+        independent_hard = [row for row in independent if row.get("hard")]
+        lines += (
+            [_row(name, "independent hard cases", evaluate(model, independent_hard))]
+            if independent_hard
+            else []
+        )
     return lines
 
 
