@@ -34,3 +34,7 @@ class BadInput(DutylistError):
 
 class NoConfirmedList(DutylistError):
     """A township is not in the workspace, or has no confirmed list to check or compare against yet."""
+
+
+class SignInLocked(DutylistError):
+    """Too many failed sign-ins for one name: it is refused, right password or not, until the lock ends."""

@@ -194,4 +194,18 @@ def m002_review() -> str:
     """
 
 
-MIGRATIONS = (m001_initial, m002_review)
+def m003_signin() -> str:
+    """Failed sign-ins, so that five wrong passwords for one name lock it for a while in every app process."""
+    return """
+        -- One row per failed sign-in, for any name typed, known or not; `at` is unix seconds. An attempt is
+        -- recorded before its password is checked; a success deletes the name's rows. store.py deletes rows too
+        -- old to count whenever it records a new one.
+        CREATE TABLE signin_failures (
+            name TEXT NOT NULL,
+            at   REAL NOT NULL
+        );
+        CREATE INDEX signin_failures_name ON signin_failures(name, at);
+    """
+
+
+MIGRATIONS = (m001_initial, m002_review, m003_signin)

@@ -11,6 +11,7 @@ Example:
 import hashlib
 import hmac
 import json
+import math
 import os
 import sqlite3
 import time
@@ -22,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dutylist import config
-from dutylist.errors import WorkspaceError
+from dutylist.errors import SignInLocked, WorkspaceError
 from dutylist.items import LABELS, Item
 from dutylist.schema import MIGRATIONS
 
@@ -435,6 +436,9 @@ def stats(conn: sqlite3.Connection) -> dict:
 ROLES = ("reviewer", "admin")
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 LEASE_SECONDS = 600
+# SIGNIN_LIMIT failed sign-ins for one name within SIGNIN_WINDOW_SECONDS lock it for that long after the last one.
+SIGNIN_LIMIT = 5
+SIGNIN_WINDOW_SECONDS = 15 * 60
 EDITABLE = ("text", "detail", "lead_dept", "coop_depts", "basis")
 QUEUE_MODES = ("uncertain", "document", "audit")
 
@@ -444,7 +448,8 @@ def _password_hash(password: str, salt: bytes) -> str:
 
 
 def add_user(conn: sqlite3.Connection, name: str, role: str, password: str) -> None:
-    """Create a user, or give an existing one a new role and password.
+    """Create a user, or give an existing one a new role and password; the name's failed sign-ins are cleared,
+    so a reset password works at once even while the name is locked.
 
     >>> store.add_user(conn, "张三", "admin", "s3cret-pass")  # doctest: +SKIP
     """
@@ -465,20 +470,62 @@ def add_user(conn: sqlite3.Connection, name: str, role: str, password: str) -> N
                    password_hash = excluded.password_hash""",
             (name, role, salt.hex(), _password_hash(password, salt), now()),
         )
+        conn.execute("DELETE FROM signin_failures WHERE name = ?", (name,))
 
 
-def check_password(conn: sqlite3.Connection, name: str, password: str) -> dict | None:
+def check_password(
+    conn: sqlite3.Connection, name: str, password: str, at: float | None = None
+) -> dict | None:
     """The user ({name, role}) if `password` is theirs, else None (an unknown name costs the same time).
+
+    After SIGNIN_LIMIT failures for one name (known or not, so a lock tells nothing about which names exist)
+    within SIGNIN_WINDOW_SECONDS, the name is locked until a window after its last failure: `SignInLocked` is
+    raised without checking the password. A success clears the name's failures. `at` is the attempt's unix
+    time (default: now).
 
     >>> store.check_password(conn, "张三", "s3cret-pass")  # doctest: +SKIP
     {'name': '张三', 'role': 'admin'}
     """
-    row = conn.execute("SELECT * FROM users WHERE name = ?", (name.strip(),)).fetchone()
+    name = name.strip()
+    at = time.time() if at is None else at
+    # The attempt is recorded as a failure before the slow hash runs, so attempts made in parallel (several
+    # sessions or processes) cannot get more than SIGNIN_LIMIT passwords checked.
+    with transaction(conn):
+        lock_end = _signin_lock_end(conn, name)
+        if lock_end > at:
+            raise SignInLocked(_locked_message(name, lock_end - at))
+        # This name's older failures can no longer join a lock; anyone's failures two windows old cannot hold one.
+        conn.execute(
+            "DELETE FROM signin_failures WHERE at <= :at - :window AND (name = :name OR at <= :at - 2 * :window)",
+            {"at": at, "window": SIGNIN_WINDOW_SECONDS, "name": name},
+        )
+        conn.execute("INSERT INTO signin_failures (name, at) VALUES (?, ?)", (name, at))
+    row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
     salt = bytes.fromhex(row["salt"]) if row else b"\0" * 16
     digest = _password_hash(password, salt)
     if row and hmac.compare_digest(digest, row["password_hash"]):
+        with transaction(conn):
+            conn.execute("DELETE FROM signin_failures WHERE name = ?", (name,))
         return {"name": row["name"], "role": row["role"]}
     return None
+
+
+def _signin_lock_end(conn: sqlite3.Connection, name: str) -> float:
+    """Unix time the name's sign-in lock ends (0 if not locked): a window after its latest failure once it has
+    SIGNIN_LIMIT. They all lie within one window, as recording a failure deletes the name's older ones."""
+    count, latest = conn.execute(
+        "SELECT COUNT(*), MAX(at) FROM signin_failures WHERE name = ?", (name,)
+    ).fetchone()
+    return latest + SIGNIN_WINDOW_SECONDS if count >= SIGNIN_LIMIT else 0.0
+
+
+def _locked_message(name: str, seconds: float) -> str:
+    minutes = math.ceil(seconds / 60)
+    return (
+        f"登录失败次数过多，账号「{name}」已暂时锁定，请 {minutes} 分钟后再试；如忘记密码，请管理员运行"
+        f" dutylist user add {name} --role reviewer（管理员账号用 --role admin）重设密码。"
+        f" / too many failed sign-ins: try again in {minutes} min, or ask an admin to reset the password"
+    )
 
 
 def users(conn: sqlite3.Connection) -> list[dict]:

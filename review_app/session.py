@@ -19,7 +19,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from dutylist import config, store
-from dutylist.errors import WorkspaceError
+from dutylist.errors import SignInLocked, WorkspaceError
 
 ALL_TOWNSHIPS = "__all__"
 ROLE_NAMES = {"admin": "管理员", "reviewer": "审核员"}
@@ -95,13 +95,18 @@ def workspace() -> store.Workspace:
 
 
 def sign_in() -> None:
-    """Sign-in form callback: sign the user in, or leave a message saying why not; the password is not kept."""
+    """Sign-in form callback: sign the user in, or leave a message saying why not (a wrong password, or a name
+    locked after too many failures); the password is not kept."""
     state = st.session_state
+    error = "用户名或密码不对，请重试。/ wrong name or password"
     with locked():
-        user = store.check_password(workspace(), state.sign_in_name, state.sign_in_password)
+        try:
+            user = store.check_password(workspace(), state.sign_in_name, state.sign_in_password)
+        except SignInLocked as exc:
+            user, error = None, str(exc)
     state.sign_in_password = ""
     if user is None:
-        state.sign_in_error = "用户名或密码不对，请重试。/ wrong name or password"
+        state.sign_in_error = error
     else:
         state.user = user
         state.pop("sign_in_error", None)

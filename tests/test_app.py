@@ -190,6 +190,17 @@ def test_nothing_is_shown_before_sign_in_and_a_wrong_password_is_refused(app, id
     assert any("**李红**（管理员）" in block.value for block in app.sidebar.markdown)
 
 
+def test_five_wrong_passwords_lock_the_name_and_the_form_says_what_to_do(app, db_path):
+    for _ in range(store.SIGNIN_LIMIT):
+        sign_in(app, "王强", "wrong-password")
+        assert "用户名或密码不对" in app.error[0].value
+    sign_in(app, "王强")  # the right password, refused while the name is locked
+    assert "已暂时锁定" in app.error[0].value and "dutylist user add 王强" in app.error[0].value
+    assert "user" not in app.session_state and len(app.text_input) == 2
+    sign_in(app, "李红")  # another name is not locked
+    assert not app.error and any("**李红**" in block.value for block in app.sidebar.markdown)
+
+
 def test_a_workspace_without_users_says_how_to_add_one(db_path, monkeypatch):
     monkeypatch.setenv("DUTYLIST_DB", str(db_path))
     app = AppTest.from_file(APP, default_timeout=30).run()

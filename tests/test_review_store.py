@@ -8,6 +8,7 @@ import pytest
 from test_app import ITEMS, QUEUE_ORDER, fill_workspace
 
 from dutylist import store
+from dutylist.errors import SignInLocked
 from dutylist.items import LABELS
 from dutylist.schema import MIGRATIONS, m001_initial
 
@@ -295,3 +296,124 @@ def test_cli_user_add_with_a_confirmed_prompt_or_stdin(db_path):
         assert store.check_password(conn, "张三", "长城-2026") and store.check_password(
             conn, "李四", "secret-1"
         )
+
+
+# Sign-in limit: SIGNIN_LIMIT failures within SIGNIN_WINDOW_SECONDS lock a name; `at` stands in for the clock.
+T0 = 1_800_000_000.0
+WINDOW = store.SIGNIN_WINDOW_SECONDS
+
+
+def fail(conn, name, times):
+    """One wrong password for `name` at each of `times` (unix seconds); each must be refused as wrong."""
+    for at in times:
+        assert store.check_password(conn, name, "wrong-pass", at=at) is None
+
+
+def test_five_wrong_passwords_lock_the_name_even_against_the_right_one(conn):
+    store.add_user(conn, "张三", "admin", "长城-2026")
+    fail(conn, "张三", [T0 + 60 * n for n in range(store.SIGNIN_LIMIT)])
+    last = T0 + 60 * (store.SIGNIN_LIMIT - 1)
+    with pytest.raises(SignInLocked) as locked:
+        store.check_password(conn, "张三", "长城-2026", at=last + 1)
+    message = str(locked.value)
+    assert "已暂时锁定" in message and "请 15 分钟后再试" in message
+    assert "dutylist user add 张三 --role" in message
+    with pytest.raises(SignInLocked, match="请 1 分钟后再试"):
+        store.check_password(conn, "张三", "长城-2026", at=last + WINDOW - 30)
+    # The lock runs a window from the last failure; refused attempts do not extend it.
+    assert store.check_password(conn, "张三", "长城-2026", at=last + WINDOW + 1)["name"] == "张三"
+
+
+def test_failures_spread_over_more_than_the_window_do_not_lock(conn):
+    store.add_user(conn, "张三", "admin", "长城-2026")
+    # The first and the last of the failures are just over a window apart.
+    step = WINDOW / (store.SIGNIN_LIMIT - 1) + 1
+    fail(conn, "张三", [T0 + step * n for n in range(store.SIGNIN_LIMIT)])
+    assert store.check_password(conn, "张三", "长城-2026", at=T0 + step * store.SIGNIN_LIMIT)
+
+
+def test_a_successful_sign_in_clears_the_failures(conn):
+    store.add_user(conn, "张三", "admin", "长城-2026")
+    fail(conn, "张三", [T0 + n for n in range(store.SIGNIN_LIMIT - 1)])
+    assert store.check_password(conn, "张三", "长城-2026", at=T0 + 10)
+    fail(conn, "张三", [T0 + 20 + n for n in range(store.SIGNIN_LIMIT - 1)])  # 8 failures in all, 4 since
+    assert store.check_password(conn, "张三", "长城-2026", at=T0 + 30)
+    assert conn.execute("SELECT COUNT(*) FROM signin_failures").fetchone()[0] == 0
+
+
+def test_an_unknown_name_locks_the_same_way_and_other_names_are_not_locked(conn):
+    store.add_user(conn, "张三", "admin", "长城-2026")
+    for name in ("张三", "赵敏"):
+        fail(conn, name, [T0 + n for n in range(store.SIGNIN_LIMIT)])
+    messages = {}
+    for name in ("张三", "赵敏"):
+        with pytest.raises(SignInLocked) as locked:
+            store.check_password(conn, name, "长城-2026", at=T0 + 10)
+        messages[name] = str(locked.value).replace(name, "NAME")
+    assert messages["张三"] == messages["赵敏"]  # a lock does not tell which names exist
+    store.add_user(conn, "李四", "reviewer", "secret-1")
+    assert store.check_password(conn, "李四", "secret-1", at=T0 + 10)
+
+
+def test_user_add_clears_the_failures_so_a_reset_password_works_at_once(db_path):
+    from click.testing import CliRunner
+
+    from dutylist.cli import main
+
+    with store.open(db_path) as conn:
+        store.add_user(conn, "张三", "admin", "长城-2026")
+        fail(conn, "张三", [T0 + n for n in range(store.SIGNIN_LIMIT)])
+        with pytest.raises(SignInLocked):
+            store.check_password(conn, "张三", "长城-2026", at=T0 + 10)
+    reset = CliRunner().invoke(
+        main,
+        ["--db", str(db_path), "user", "add", "张三", "--role", "admin", "--password-stdin"],
+        input="新密码-123\n",
+    )
+    assert reset.exit_code == 0, reset.output
+    with store.open(db_path) as conn:
+        assert store.check_password(conn, "张三", "新密码-123", at=T0 + 11)["role"] == "admin"
+
+
+def test_the_lock_is_shared_by_connections_and_survives_reopening(db_path):
+    with store.open(db_path) as first, store.open(db_path) as second:
+        store.add_user(first, "张三", "admin", "长城-2026")
+        fail(first, "张三", [T0, T0 + 1, T0 + 2])
+        fail(second, "张三", [T0 + 3, T0 + 4])  # two app processes, one count
+        for conn in (first, second):
+            with pytest.raises(SignInLocked):
+                store.check_password(conn, "张三", "长城-2026", at=T0 + 5)
+    with store.open(db_path) as reopened:
+        with pytest.raises(SignInLocked):
+            store.check_password(reopened, "张三", "长城-2026", at=T0 + 6)
+
+
+def test_old_failures_are_deleted_when_a_new_one_is_recorded(conn):
+    names = [f"用户{n}" for n in range(8)]
+    for name in names:
+        fail(conn, name, [T0 + n for n in range(3)])
+    assert conn.execute("SELECT COUNT(*) FROM signin_failures").fetchone()[0] == 24
+    fail(conn, names[0], [T0 + WINDOW + 10])  # its own older failures go; the others' may still count
+    assert conn.execute("SELECT COUNT(*) FROM signin_failures WHERE name = ?", (names[0],)).fetchone()[0] == 1
+    assert conn.execute("SELECT COUNT(*) FROM signin_failures").fetchone()[0] == 22
+    fail(conn, "王五", [T0 + 2 * WINDOW + 10])  # two windows on, the first failures can hold no lock any more
+    left = conn.execute("SELECT name, at FROM signin_failures ORDER BY at").fetchall()
+    assert [tuple(row) for row in left] == [(names[0], T0 + WINDOW + 10), ("王五", T0 + 2 * WINDOW + 10)]
+
+
+def test_m003_adds_the_sign_in_limit_to_a_version_2_workspace_and_keeps_its_users(tmp_path):
+    path = tmp_path / "v2.db"
+    m001_workspace(path)
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.executescript(f"BEGIN; {MIGRATIONS[1]()} PRAGMA user_version = 2; COMMIT;")
+    raw.execute(
+        "INSERT INTO users VALUES ('张三', 'admin', ?, ?, 't')",
+        ("00" * 16, store._password_hash("长城-2026", b"\0" * 16)),
+    )
+    raw.close()
+    with store.open(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
+        assert store.check_password(conn, "张三", "长城-2026") == {"name": "张三", "role": "admin"}
+        fail(conn, "张三", [T0 + n for n in range(store.SIGNIN_LIMIT)])
+        with pytest.raises(SignInLocked):
+            store.check_password(conn, "张三", "长城-2026", at=T0 + 10)
