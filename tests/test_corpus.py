@@ -126,16 +126,20 @@ def test_training_never_sees_a_test_id_or_text(conn):
     }
 
 
+def _independent_file(corpus_dir, name: str, rows: list[tuple[str, str, str]]) -> None:
+    """corpus_dir/independent/NAME.jsonl with one (id, text, label) item per row."""
+    folder = corpus_dir / "independent"
+    folder.mkdir(exist_ok=True)
+    lines = [
+        json.dumps({"id": i, "text": text, "label": label}, ensure_ascii=False) for i, text, label in rows
+    ]
+    (folder / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def test_independent_items_are_scored_but_never_trained_on(parts):
     build.build(parts)
-    folder = parts / "independent"
-    folder.mkdir()
-    (folder / "z.jsonl").write_text(
-        json.dumps({"id": "Z-1", "text": "网格员日常巡查走访", "label": "basic"}, ensure_ascii=False)
-        + "\n"
-        + json.dumps({"id": "Z-2", "text": "独立写作的事项", "label": "basic"}, ensure_ascii=False)
-        + "\n",
-        encoding="utf-8",
+    _independent_file(
+        parts, "z", [("Z-1", "网格员日常巡查走访", "basic"), ("Z-2", "独立写作的事项", "basic")]
     )
     assert [(row["id"], row["set"]) for row in corpus.load_independent(parts)] == [("Z-1", "z"), ("Z-2", "z")]
     # the corpus item with the same text as an independent one is left out of training, like a test item
@@ -147,15 +151,7 @@ def test_independent_items_are_scored_but_never_trained_on(parts):
 
 
 def test_an_independent_file_with_an_unknown_label_is_refused_naming_file_and_line(tmp_path):
-    folder = tmp_path / "independent"
-    folder.mkdir()
-    (folder / "w.jsonl").write_text(
-        json.dumps({"id": "W-1", "text": "事项甲", "label": "basic"}, ensure_ascii=False)
-        + "\n"
-        + json.dumps({"id": "W-2", "text": "事项乙", "label": "配合"}, ensure_ascii=False)
-        + "\n",
-        encoding="utf-8",
-    )
+    _independent_file(tmp_path, "w", [("W-1", "事项甲", "basic"), ("W-2", "事项乙", "配合")])
     with pytest.raises(BadInput) as info:
         corpus.load_independent(tmp_path)
     assert "w.jsonl" in str(info.value) and "第 2 条" in str(info.value) and "配合" in str(info.value)

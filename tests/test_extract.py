@@ -589,9 +589,17 @@ def test_pdf_one_column_page_with_a_right_aligned_signature_keeps_its_order(tmp_
     ]
 
 
+def _borderless_lines(title: str, columns: tuple[int, ...], rows: list[tuple]) -> list[tuple[int, int, str]]:
+    """Text lines of a table drawn without ruling lines: each row's cells at the column x positions."""
+    lines = [(200, 740, title)]
+    for row, cells in enumerate(rows):
+        for x, text in zip(columns, cells, strict=True):
+            if text:
+                lines.append((x, 700 - row * 24, text))
+    return lines
+
+
 def test_pdf_table_drawn_without_lines_is_read_as_rows(tmp_path):
-    columns = (60, 100, 220, 450)
-    lines = [(200, 740, "青石镇履行职责事项清单")]
     rows = [
         ("序号", "事项名称", "事项内容", "牵头部门"),
         ("1", "河道日常巡查", "负责辖区河道巡查，发现问题", "县水利局"),
@@ -599,10 +607,7 @@ def test_pdf_table_drawn_without_lines_is_read_as_rows(tmp_path):
         ("一、安全生产", None, None, None),
         ("2", "企业安全检查", "配合开展辖区企业安全检查。", "县应急管理局"),
     ]
-    for row, cells in enumerate(rows):
-        for x, text in zip(columns, cells, strict=True):
-            if text:
-                lines.append((x, 700 - row * 24, text))
+    lines = _borderless_lines("青石镇履行职责事项清单", (60, 100, 220, 450), rows)
     lines.append((60, 560, "联系人：张明，联系电话：0000-1234567，请各乡镇于月底前报送。"))
     _cjk_pdf(tmp_path / "borderless.pdf", [lines])
     items = items_of(tmp_path / "borderless.pdf")
@@ -627,8 +632,6 @@ def test_prose_with_spaced_words_is_not_a_table(tmp_path):
 
 def test_pdf_table_without_lines_carries_a_category_given_once_down_its_group(tmp_path):
     # without ruling lines a merged 类别 cell is only text on the group's first row; the rows below are blank there
-    columns = (60, 100, 190, 330)
-    lines = [(200, 740, "白沙乡履行职责事项清单")]
     rows = [
         ("序号", "类别", "事项名称", "牵头部门"),
         ("1", "民生服务", "农村低保申请受理", "社会事务办"),
@@ -636,10 +639,7 @@ def test_pdf_table_without_lines_carries_a_category_given_once_down_its_group(tm
         ("3", "平安法治", "矛盾纠纷排查调处", "综治中心"),
         ("4", "", "流动人口信息采集", "县公安局"),
     ]
-    for row, cells in enumerate(rows):
-        for x, text in zip(columns, cells, strict=True):
-            if text:
-                lines.append((x, 700 - row * 24, text))
+    lines = _borderless_lines("白沙乡履行职责事项清单", (60, 100, 190, 330), rows)
     _cjk_pdf(tmp_path / "grouped.pdf", [lines])
     items = items_of(tmp_path / "grouped.pdf")
     assert [(item.text, item.section[-1] if item.section else "") for item in items] == [
