@@ -154,8 +154,8 @@ def write(path: Path, meta: dict, metrics: dict, reports: dict) -> None:
         "",
         f"Reviewed workspace items used: {counts['reviewed']} (weight 3; left out because their text is a test "
         f"or independent item: {counts['reviewed_in_test_left_out']}). Train items dropped as duplicates of "
-        f"another train, test or independent text: {counts['corpus_duplicates_dropped']}. The test split is corpus/items.jsonl `split == "
-        '"test"` (one `source` in five by SHA-256, fingerprint in corpus/test_split.sha256); training never reads '
+        f"another train, test or independent text: {counts['corpus_duplicates_dropped']}. The test split is "
+        'corpus/items.jsonl `split == "test"` (one `source` in five by SHA-256, fingerprint in corpus/test_split.sha256); training never reads '
         "it. Test items per view as written: "
         + ", ".join(f"{view} {n}" for view, n in counts["test_views"].items())
         + f"; hard cases: {counts['test_hard']}.",
