@@ -1,8 +1,8 @@
 """Turn another township's published list into labelled training items (`dutylist corpus import LIST`).
 
 A county collects dozens of published lists of other townships; their items, worded by other writers, are the
-breadth of wording the classifier needs. The list is read by the extraction readers and segmenter (as
-`dutylist lists import` does) and stored as a document of the workspace; each item the list puts under one of the
+breadth of wording the classifier needs. The list is read as `dutylist lists import` reads it
+(`extract.published.read_list`) and stored as a document of the workspace; each item the list puts under one of the
 three list headings (`source_label`) gets a proposal of that label from the pseudo-model `SOURCE_MODEL`, never
 auto-accepted. A reviewer confirms (or corrects) it in the app, and from then on `make train` learns from it
 through `store.reviewed_labels`.
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from dutylist import store
 from dutylist.items import LABEL_NAMES, LABELS
-from extract import batch, readers, segment
+from extract import batch, published
 
 SOURCE_MODEL = "source-label"
 # The township a file name starts with: "东坪镇履行职责事项清单.docx" -> 东坪镇.
@@ -53,18 +53,7 @@ def import_corpus_list(conn: sqlite3.Connection, path: str | Path, township: str
     """
     path = str(path)
     township = (township or "").strip() or township_from_name(path)
-    digest = batch.sha256(path)
-    document = readers.read_document(Path(path))
-    items = segment.segment(document.blocks, digest, path, township)
-    doc = {
-        "sha256": digest,
-        "path": path,
-        "township": township,
-        "format": document.format,
-        "pages": document.pages,
-        "size": Path(path).stat().st_size,
-        "status": "ok",
-    }
+    doc, items = published.read_list(path, batch.sha256(path), township)
     new = store.save_document(conn, doc, items)
     store.add_model(
         conn, SOURCE_MODEL, "", "", {"note": "清单标题给出的归属 / label from the list's heading"}
@@ -79,7 +68,7 @@ def import_corpus_list(conn: sqlite3.Connection, path: str | Path, township: str
     return {
         "file": path,
         "township": township,
-        "format": document.format,
+        "format": doc["format"],
         "items": len(items),
         "new": new,
         "proposed": len(proposals),

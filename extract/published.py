@@ -47,6 +47,29 @@ def import_list(conn: sqlite3.Connection, path: str | Path, township: str) -> di
             f"{path}: 该文件已作为“{known['township']}”的清单导入，不能再导入为“{township}”。"
             f"请检查 --township。/ already imported for {known['township']!r}"
         )
+    doc, items = read_list(path, digest, township)
+    new = store.save_document(conn, doc, items)
+    summary = {
+        "file": path,
+        "township": township,
+        "format": doc["format"],
+        "items": len(items),
+        "new": new,
+        "confirmed": 0,
+        "unchanged": 0,
+        "kept": 0,
+        "labels": dict.fromkeys(LABELS, 0),
+        "unlabelled": [],
+    }
+    for item in items:
+        _confirm(conn, item, summary)
+    return summary
+
+
+def read_list(path: str, digest: str, township: str) -> tuple[dict, list[Item]]:
+    """A published list's documents row and items, ready for `store.save_document`: an item JSONL line by line,
+    any other file through the extraction readers and segmenter (each item's `source_label` from its list heading).
+    Raises UnreadableDocument / UnsupportedFormat / BadInput naming the file."""
     if _is_jsonl(path):
         fmt, pages, items = "jsonl", None, _jsonl_items(path, digest, township)
     else:
@@ -62,22 +85,7 @@ def import_list(conn: sqlite3.Connection, path: str | Path, township: str) -> di
         "size": Path(path).stat().st_size,
         "status": "ok",
     }
-    new = store.save_document(conn, doc, items)
-    summary = {
-        "file": path,
-        "township": township,
-        "format": fmt,
-        "items": len(items),
-        "new": new,
-        "confirmed": 0,
-        "unchanged": 0,
-        "kept": 0,
-        "labels": dict.fromkeys(LABELS, 0),
-        "unlabelled": [],
-    }
-    for item in items:
-        _confirm(conn, item, summary)
-    return summary
+    return doc, items
 
 
 def _confirm(conn: sqlite3.Connection, item: Item, summary: dict) -> None:

@@ -112,3 +112,14 @@ def test_cli_prints_the_proposals_and_asks_for_review(db_path, lists):
     assert "新增建议 0 项" in again.output
     help_text = CliRunner().invoke(main, ["corpus", "import", "--help"]).output
     assert "lists import" in help_text
+
+
+def test_an_item_jsonl_is_read_as_lists_import_reads_it(conn, tmp_path):
+    path = tmp_path / "南坪镇清单.jsonl"
+    path.write_text(
+        '{"text": "农村低保申请受理", "label": "basic"}\n{"text": "林木采伐许可", "label": "上级部门收回事项"}\n',
+        encoding="utf-8",
+    )
+    summary = import_corpus_list(conn, path)
+    assert summary["township"] == "南坪镇" and summary["format"] == "jsonl"
+    assert summary["labels"] == {"basic": 1, "cooperative": 0, "returned": 1}
