@@ -1,6 +1,6 @@
 """How good a model's proposals are on labelled items: the figures of the model card and the tests.
 
-`scores` works on plain arrays (true labels, class probabilities, thresholds) so training can score
+`scores` works on plain arrays (true labels, class probabilities, accept flags) so training can score
 out-of-fold predictions with the same code that `evaluate` uses for a saved model on the locked test split.
 
 Example:
@@ -41,14 +41,12 @@ def scores(
     y_true: Sequence[str],
     probs: np.ndarray,
     labels: Sequence[str] = LABELS,
-    thresholds: dict[str, float] | None = None,
     accepted: Sequence[bool] | None = None,
 ) -> dict:
     """Macro-F1, per-class precision/recall, confusion matrix, ECE and auto-accept figures.
 
     `probs[i, j]` is the probability of `labels[j]` for item i; the prediction is the most probable label. The
-    auto-accept figures are given when `accepted` (one flag per item) or `thresholds` (an item is accepted when
-    its confidence reaches the threshold of its predicted label) is.
+    auto-accept figures are given when `accepted` (one flag per item, see `predict.threshold`) is.
     """
     labels = list(labels)
     y_true = np.asarray(y_true)
@@ -76,8 +74,6 @@ def scores(
         "confusion": confusion,
         "ece": expected_calibration_error(correct.astype(float), confidence),
     }
-    if accepted is None and thresholds is not None:
-        accepted = confidence >= np.array([thresholds.get(label, 1.01) for label in predicted])
     if accepted is not None:
         report["auto_accept"] = _acceptance(np.asarray(accepted, dtype=bool), correct, predicted, labels)
     return report

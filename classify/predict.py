@@ -40,6 +40,19 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def threshold(thresholds: dict[str, float], label: str, row: dict) -> float:
+    """The auto-accept threshold for an item proposed as `label`: the sentence one if `thresholds` has one and
+    the item reads as a sentence (`is_sentence`), else the label's, else NEVER.
+
+    >>> threshold({"basic": 0.9, "basic@sentence": 0.8}, "basic", {"text": "乡镇负责辖区内河道的日常巡查和保洁工作"})
+    0.8
+    """
+    sentence = thresholds.get(label + SENTENCE)
+    if sentence is not None and is_sentence(row):
+        return sentence
+    return thresholds.get(label, NEVER)
+
+
 def class_weights(classifier) -> np.ndarray:
     """Per-class weight of every feature (n_classes × n_features) of a fitted linear classifier.
 
@@ -89,12 +102,7 @@ class View:
         return proposals
 
     def threshold(self, label: str, row: dict) -> float:
-        """The auto-accept threshold for an item proposed as `label`: the sentence one if the view has one and
-        the item reads as a sentence (`is_sentence`), else the label's."""
-        sentence = self.thresholds.get(label + SENTENCE)
-        if sentence is not None and is_sentence(row):
-            return sentence
-        return self.thresholds.get(label, NEVER)
+        return threshold(self.thresholds, label, row)
 
     def _evidence(self, doc: str, row_features, best: int) -> list[str]:
         """The words and markers of this item that pushed most toward the chosen label, markers as readable

@@ -55,7 +55,7 @@ from classify.features import (
     text_words,
     view_of,
 )
-from classify.predict import META_FILE, MODEL_FILE, Model, sha256_file
+from classify.predict import META_FILE, MODEL_FILE, NEVER, Model, sha256_file, threshold
 from dutylist import config, store
 from dutylist.items import LABELS, normalise
 
@@ -82,7 +82,6 @@ TARGET_PRECISION = 0.98
 # test split's cooperative class over 98 % for seven points of coverage and leave coverage near 70 %, too close
 # to the goal for documents harder than ours; z = 1 at 98 % stays.
 CONFIDENCE_Z = 1.0
-NEVER = 1.01
 SEED = 0
 
 
@@ -279,8 +278,6 @@ def fit_view(
     oof = cross_validate(docs, y, weights, groups, variants, splits, view)
     compared = {variant: _summary(scores(y[mine], probs[mine])) for variant, probs in oof.items()}
     chosen = max(variants, key=lambda v: compared[v]["macro_f1"])
-    thresholds, per_class = choose_thresholds(y[mine], oof[chosen][mine])
-    accepted = None
     if view in SHAPED_VIEWS:
         # Sentences and bare phrases apart: one threshold for both is set by the phrases, the riskier ones.
         sentence = np.array([is_sentence(row) for row in rows]) & mine
@@ -289,13 +286,14 @@ def fit_view(
         sentence_thresholds, sentence_class = choose_thresholds(y[sentence], oof[chosen][sentence])
         thresholds.update({label + SENTENCE: t for label, t in sentence_thresholds.items()})
         per_class.update({label + SENTENCE: figures for label, figures in sentence_class.items()})
-        probs = oof[chosen][mine]
-        predicted = np.asarray(LABELS)[probs.argmax(axis=1)]
-        limits = [
-            thresholds[label + SENTENCE] if shaped else thresholds[label]
-            for label, shaped in zip(predicted, sentence[mine], strict=True)
-        ]
-        accepted = probs.max(axis=1) >= np.array(limits)
+    else:
+        thresholds, per_class = choose_thresholds(y[mine], oof[chosen][mine])
+    probs = oof[chosen][mine]
+    predicted = np.asarray(LABELS)[probs.argmax(axis=1)]
+    mine_rows = [row for row, m in zip(rows, mine, strict=True) if m]
+    accepted = probs.max(axis=1) >= np.array(
+        [threshold(thresholds, label, row) for label, row in zip(predicted, mine_rows, strict=True)]
+    )
     pipeline = Pipeline(
         [("features", make_features(view)), ("classifier", make_classifier(chosen, y, groups))]
     )
@@ -307,7 +305,7 @@ def fit_view(
         "thresholds": thresholds,
         "validation": {
             "per_class": per_class,
-            "overall": _summary(scores(y[mine], oof[chosen][mine], LABELS, thresholds, accepted)),
+            "overall": _summary(scores(y[mine], probs, LABELS, accepted=accepted)),
         },
     }
 
