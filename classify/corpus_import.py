@@ -23,8 +23,8 @@ import sqlite3
 from pathlib import Path
 
 from dutylist import store
-from dutylist.items import LABEL_NAMES, LABELS
-from extract import batch, published
+from dutylist.items import LABEL_NAMES, LABELS, file_sha256
+from extract import published
 
 SOURCE_MODEL = "source-label"
 # The township a file name starts with: "东坪镇履行职责事项清单.docx" -> 东坪镇.
@@ -53,7 +53,7 @@ def import_corpus_list(conn: sqlite3.Connection, path: str | Path, township: str
     """
     path = str(path)
     township = (township or "").strip() or township_from_name(path)
-    doc, items = published.read_list(path, batch.sha256(path), township)
+    doc, items = published.read_list(path, file_sha256(path), township)
     new = store.save_document(conn, doc, items)
     store.add_model(
         conn, SOURCE_MODEL, "", "", {"note": "清单标题给出的归属 / label from the list's heading"}

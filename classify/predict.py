@@ -9,7 +9,6 @@ Example:
     'returned'
 """
 
-import hashlib
 import json
 import sqlite3
 from collections import Counter
@@ -23,21 +22,13 @@ from sklearn.pipeline import Pipeline
 from classify.features import SENTENCE, is_sentence, model_input, readable, view_of, word_features
 from dutylist import config, store
 from dutylist.errors import ModelMissing, ModelTampered
-from dutylist.items import LABELS
+from dutylist.items import LABELS, file_sha256
 
 MODEL_FILE = "model.joblib"
 META_FILE = "model.json"
 EVIDENCE_SIZE = 5
 NEVER = 1.01  # a threshold no probability reaches
 BATCH = 2000
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def threshold(thresholds: dict[str, float], label: str, row: dict) -> float:
@@ -195,7 +186,7 @@ def load_model(models_dir: str | Path | None = None) -> Model:
             f"{meta_path}: 模型记录文件已损坏（{exc}），无法核对模型。请运行 make train 重新训练。"
             f" / model record is damaged: retrain with make train"
         ) from exc
-    expected, actual = meta.get("sha256", ""), sha256_file(path)
+    expected, actual = meta.get("sha256", ""), file_sha256(path)
     if actual != expected:
         raise ModelTampered(
             f"{path}: 模型文件的 SHA-256 与训练时记录的不一致（记录 expected {expected}，实际 actual {actual}）。"

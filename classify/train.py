@@ -55,9 +55,9 @@ from classify.features import (
     text_words,
     view_of,
 )
-from classify.predict import META_FILE, MODEL_FILE, NEVER, Model, sha256_file, threshold
+from classify.predict import META_FILE, MODEL_FILE, NEVER, Model, threshold
 from dutylist import config, store
-from dutylist.items import LABELS, normalise
+from dutylist.items import LABELS, file_sha256, normalise
 
 VARIANTS = ("logreg", "svm_sigmoid", "cnb_sigmoid", "ensemble")
 # The soft-voting ensemble averages the probabilities of these two: they err on different items (the SVM's
@@ -345,7 +345,7 @@ def train(
         compress=3,
     )
     os.replace(path.with_name(path.name + ".tmp"), path)
-    digest = sha256_file(path)
+    digest = file_sha256(path)
     created = datetime.now().astimezone()
     meta = {
         "id": f"m-{created:%Y%m%d%H%M%S}-{digest[:8]}",

@@ -88,6 +88,16 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes, read in 1 MB chunks: a document's key in the workspace, a model file's
+    fingerprint."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def item_id(doc: str, locator: str, text: str) -> str:
     """The stable key of an item: its document, locator and normalised text, so re-extraction adds nothing.
 

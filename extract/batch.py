@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from dutylist import store
 from dutylist.errors import DutylistError
-from dutylist.items import Item
+from dutylist.items import Item, file_sha256
 from extract import limits, readers, segment
 from extract.problems import NoText
 
@@ -77,7 +77,7 @@ def run(
     unchanged: set[str] = set()
     for path, default_township in walk(paths):
         try:
-            digest = sha256(path)
+            digest = file_sha256(path)
         except OSError as exc:
             summary.files_failed.append(
                 (path, f"无法读取文件（{exc.strerror}）", "请检查文件是否存在、是否有读取权限")
@@ -122,7 +122,7 @@ def extract_file(path: str, township: str = "", digest: str | None = None) -> Fi
     doc = {"path": path, "township": township, "status": "ok", "error": None, "hint": None, "format": None}
     try:
         doc["size"] = file.stat().st_size
-        doc["sha256"] = digest or sha256(path)
+        doc["sha256"] = digest or file_sha256(path)
         with limits.deadline(limits.SECONDS_PER_FILE, path):
             document = readers.read_document(file)
             doc.update(format=document.format, pages=document.pages)
@@ -190,15 +190,6 @@ def walk(paths: Iterable[str | Path]) -> Iterator[tuple[str, str]]:
             for name in sorted(files):
                 if not name.startswith((".", "~$")):
                     yield os.path.join(folder, name), township
-
-
-def sha256(path: str | Path) -> str:
-    """The SHA-256 of a file's bytes (read in 1 MB chunks): the document's key in the workspace."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _pages(numbers: list[int]) -> str:

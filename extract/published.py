@@ -22,8 +22,8 @@ from pathlib import Path
 
 from dutylist import store
 from dutylist.errors import BadInput
-from dutylist.items import LABEL_NAMES, LABELS, LIST_NAMES, Item, read_jsonl
-from extract import batch, readers, segment, tagger
+from dutylist.items import LABEL_NAMES, LABELS, LIST_NAMES, Item, file_sha256, read_jsonl
+from extract import readers, segment, tagger
 
 IMPORT = "import"
 
@@ -40,7 +40,7 @@ def import_list(conn: sqlite3.Connection, path: str | Path, township: str) -> di
     township = township.strip()
     if not township:
         raise BadInput(f"{path}: 请用 --township 指定清单所属的乡镇（街道）。/ a township name is required")
-    digest = batch.sha256(path)
+    digest = file_sha256(path)
     known = store.document(conn, digest)
     if known and known["township"] and known["township"] != township:
         raise BadInput(
