@@ -49,7 +49,6 @@ FINDING_NAMES = {
     "unique": "仅一个乡镇列入",
     "size_outlier": "清单结构明显不同",
 }
-SHORT_LABELS = {"basic": "基本", "cooperative": "配合", "returned": "收回"}
 LABEL_FILLS = {"basic": "E2EFDA", "cooperative": "DDEBF7", "returned": "FCE4D6"}
 
 
@@ -267,18 +266,3 @@ def kinds_by_duty(result: Comparison) -> dict[int, list[str]]:
         if finding.duty is not None:
             kinds.setdefault(finding.duty, []).append(FINDING_NAMES[finding.kind])
     return kinds
-
-
-def matrix_rows(result: Comparison) -> list[dict]:
-    """One row per (duty, township) that lists it, for a chart: duty, township, label (Chinese), kind."""
-    kinds = kinds_by_duty(result)
-    return [
-        {
-            "事项": duty.name,
-            "乡镇": township,
-            "清单": LABEL_NAMES[label],
-            "差异": "、".join(kinds.get(number, [])) or "无",
-        }
-        for number, duty in enumerate(result.duties)
-        for township, label in duty.labels.items()
-    ]

@@ -90,7 +90,7 @@ def export(conn: sqlite3.Connection, fmt: str, out: Target, township: str | None
             )
         for row in rows:
             row["history"] = history.get(row["id"], [])
-    return WRITERS[fmt](rows, out, _title(rows, township), extra=None)
+    return WRITERS[fmt](rows, out, _title(rows, township))
 
 
 def export_proposals(conn: sqlite3.Connection, out: Target, township: str | None = None) -> int:
@@ -190,7 +190,7 @@ def _xml_text(value: object) -> str:
     return escape(XML_INVALID.sub("", str(value)))
 
 
-def write_docx(rows: list[dict], out: Target, title: str, extra: None = None) -> int:
+def write_docx(rows: list[dict], out: Target, title: str) -> int:
     document = Document()
     document.styles["Normal"].font.size = Pt(10.5)
     document.add_heading(title, level=0)
@@ -216,7 +216,7 @@ def write_docx(rows: list[dict], out: Target, title: str, extra: None = None) ->
     return len(rows)
 
 
-def write_csv(rows: list[dict], out: Target, title: str, extra: None = None) -> int:
+def write_csv(rows: list[dict], out: Target, title: str) -> int:
     header = ["清单", "类别", *COLUMNS, "乡镇（街道）", "来源文件", "页码", "位置", "审核记录"]
     text = io.StringIO()
     writer = csv.writer(text)
@@ -241,7 +241,7 @@ def write_csv(rows: list[dict], out: Target, title: str, extra: None = None) -> 
     return _write_text(out, text.getvalue(), bom=True, count=len(rows))
 
 
-def write_jsonl(rows: list[dict], out: Target, title: str, extra: None = None) -> int:
+def write_jsonl(rows: list[dict], out: Target, title: str) -> int:
     lines = [
         json.dumps(
             {

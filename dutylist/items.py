@@ -34,7 +34,6 @@ ITEM_FIELDS = (
     "source_label",
     "flags",
 )
-PROPOSAL_FIELDS = ("label", "confidence", "probs", "evidence", "model", "auto_accept")
 
 
 @dataclass

@@ -399,7 +399,7 @@ def reviews(conn: sqlite3.Connection, item_id: str | None = None) -> list[dict]:
 
 def reviewed_labels(conn: sqlite3.Connection) -> list[dict]:
     """The latest confirmed label of every reviewed item, with its text (training data for `make train`)."""
-    return [{**row, "label": row["final_label"]} for row in confirmed_items(conn)]
+    return confirmed_items(conn)
 
 
 def stats(conn: sqlite3.Connection) -> dict:

@@ -35,12 +35,11 @@ def read(path: Path) -> Iterator[Block]:
             yield block
 
 
-def convert(path: Path, target: str, outdir: Path, timeout: float | None = None) -> Path:
+def convert(path: Path, target: str, outdir: Path) -> Path:
     """Convert `path` to `target` ("docx", "xlsx") in `outdir` with LibreOffice; return the new file.
 
-    timeout: seconds (default CONVERT_SECONDS); LibreOffice is killed after it.
+    LibreOffice is killed after CONVERT_SECONDS.
     """
-    timeout = CONVERT_SECONDS if timeout is None else timeout
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise Unsupported(
@@ -71,11 +70,11 @@ def convert(path: Path, target: str, outdir: Path, timeout: float | None = None)
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     try:
-        process.wait(timeout=timeout)
+        process.wait(timeout=CONVERT_SECONDS)
     except subprocess.TimeoutExpired as exc:
         raise Unreadable(
             path,
-            f"LibreOffice 转换超时（超过 {timeout} 秒）",
+            f"LibreOffice 转换超时（超过 {CONVERT_SECONDS} 秒）",
             "请用 Word/WPS 打开后另存为 .docx/.xlsx 再试",
             "LibreOffice conversion timed out",
         ) from exc

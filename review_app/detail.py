@@ -29,13 +29,6 @@ ACTION_NAMES = {
     "flag": "标记抽取错误",
 }
 STATUS_NAMES = {"pending": "待审核", "confirmed": "已确认", "rejected": "已剔除", "flagged": "已标记问题"}
-FIELD_NAMES = {
-    "text": "事项名称",
-    "detail": "事项内容",
-    "lead_dept": "牵头部门",
-    "coop_depts": "配合部门",
-    "basis": "依据",
-}
 FLAG_REASONS = ("乱码或错字", "边界错误（被截断或两条连在一起）", "不完整（缺少内容）", "其他")
 
 

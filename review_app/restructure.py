@@ -49,11 +49,6 @@ def merge(item_id: str, text: str) -> None:
     _done(item_id, result, text, "已与下一条合并")
 
 
-def undo(batch: str) -> None:
-    """Take back a split or merge (inside the caller's session lock)."""
-    store.undo_restructure(session.workspace(), batch, session.reviewer())
-
-
 def forms(conn: store.Workspace, item: dict) -> None:
     """The split form (two texts, prefilled with the original) and the merge form (with the next item's text)."""
     item_id, text = item["id"], item["text"]

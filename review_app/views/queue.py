@@ -69,7 +69,7 @@ def undo() -> None:
     with session.locked():
         last = st.session_state.decided.pop()
         if "batch" in last:
-            restructure.undo(last["batch"])
+            store.undo_restructure(session.workspace(), last["batch"], session.reviewer())
         else:
             store.add_review(session.workspace(), last["id"], "undo", reviewer=session.reviewer())
     st.session_state.goto, st.session_state.step = last["id"], 0
