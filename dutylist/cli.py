@@ -188,9 +188,13 @@ def _proposal_line(row: dict) -> dict:
     }
 
 
+def _per_list(counts: dict[str, int]) -> str:
+    """ "基本履职事项 3，配合履职事项 1，上级部门收回事项 0": a count per list, in list order."""
+    return "，".join(f"{LABEL_NAMES[label]} {counts.get(label, 0)}" for label in LABELS)
+
+
 def _echo_counts(counts: dict[str, int], err: bool) -> None:
-    parts = "，".join(f"{LABEL_NAMES[label]} {counts.get(label, 0)}" for label in LABELS)
-    click.echo(f"建议 proposals: {parts}", err=err)
+    click.echo(f"建议 proposals: {_per_list(counts)}", err=err)
 
 
 @main.command(context_settings=CONTEXT)
@@ -303,17 +307,13 @@ def stats(ctx) -> None:
         + "，".join(f"{k or '未指定'} {v}" for k, v in counts["townships"].items())
         + "）"
     )
-    click.echo(
-        "模型建议 proposed: " + "，".join(f"{LABEL_NAMES[k]} {v}" for k, v in counts["proposed"].items())
-    )
+    click.echo("模型建议 proposed: " + _per_list(counts["proposed"]))
     status = counts["status"]
     click.echo(
         f"审核 review: 待审 {status['pending']}，已确认 {status['confirmed']}，已剔除 {status['rejected']}，"
         f"标记抽取问题 {status['flagged']}"
     )
-    click.echo(
-        "已确认 confirmed: " + "，".join(f"{LABEL_NAMES[k]} {v}" for k, v in counts["confirmed"].items())
-    )
+    click.echo("已确认 confirmed: " + _per_list(counts["confirmed"]))
 
 
 # What the lists are for: import published lists, admission check of notices, cross-township comparison -------
@@ -342,7 +342,7 @@ def lists_import(ctx, file, township) -> None:
 
     with _open(ctx) as conn:
         summary = import_list(conn, str(file), township)
-    labels = "，".join(f"{LABEL_NAMES[label]} {n}" for label, n in summary["labels"].items())
+    labels = _per_list(summary["labels"])
     click.echo(
         f"{summary['township']}：读取 {summary['items']} 项，新确认 {summary['confirmed']} 项，"
         f"已确认未变 {summary['unchanged']} 项，保留审核人改动 {summary['kept']} 项。"
@@ -469,7 +469,7 @@ def compare(ctx, townships, output) -> None:
         f"比较 {len(result.townships)} 个乡镇（街道）：{'、'.join(result.townships)}；对齐为 {len(result.duties)} 个事项"
     )
     for township, counts in result.sizes.items():
-        click.echo(f"  {township}: " + "，".join(f"{LABEL_NAMES[k]} {v}" for k, v in counts.items()))
+        click.echo(f"  {township}: " + _per_list(counts))
     for kind, title in comparer.FINDING_NAMES.items():
         found = [finding for finding in result.findings if finding.kind == kind]
         if found:
@@ -556,7 +556,7 @@ def corpus_import(ctx, file, township) -> None:
 
     with _open(ctx) as conn:
         summary = import_corpus_list(conn, str(file), township)
-    labels = "，".join(f"{LABEL_NAMES[label]} {n}" for label, n in summary["labels"].items())
+    labels = _per_list(summary["labels"])
     click.echo(
         f"{summary['township']}：读取 {summary['items']} 项，新增建议 {summary['proposed']} 项（{labels}），"
         f"请在审核页面确认（dutylist review）。/ read {summary['items']}, proposed {summary['proposed']}"
