@@ -808,10 +808,7 @@ def edit_item(
     if unknown:
         raise ValueError(f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE)}")
     with transaction(conn):
-        row = conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
-        if row is None:
-            raise KeyError(f"no item {item_id!r} in this workspace")
-        current = _row(row)
+        current = _item_row(conn, item_id)
         diff = {key: [current[key], value] for key, value in changes.items() if current[key] != value}
         if not diff:
             return None
