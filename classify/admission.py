@@ -19,6 +19,7 @@ Example:
     [('配合县自然资源局对滑坡', 'cooperative_ok'), ...]
 """
 
+import functools
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -193,6 +194,8 @@ def township_role(sentence: str) -> str:
     return "assist" if roles else ""
 
 
+# Cached: a notice's clauses are tagged once to filter sentences and again to read the township's role.
+@functools.lru_cache(maxsize=4096)
 def _township_clause(clause: str) -> bool:
     verb = _ASSIST.search(clause) or _LEAD.search(clause)
     head = clause[: verb.start()] if verb else clause
