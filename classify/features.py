@@ -30,7 +30,7 @@ import functools
 import re
 
 from classify.tokenize import normalise_text, tokenize
-from dutylist.items import LABEL_NAMES
+from dutylist.items import HEADING_NUMBER, LABEL_NAMES
 from dutylist.lexicon import department_levels, departments
 
 TEXT_SEP = "\x1f"  # between the text and the markers
@@ -41,9 +41,6 @@ COUNTY, TOWNSHIP = "县级部门", "乡镇科室"
 # county organs stationed in the township (派出所) or are named like a county body (…局, …委).
 _COUNTY_NAME = re.compile(r"^(县|市|区|州|省|国家|团县委|团区委|团市委)|派出所$|(局|委|委员会|部|院|馆)$")
 _TOWNSHIP_PREFIX = re.compile(r"^(乡镇|乡（镇）|镇（街道）|街道|[乡镇](?!村))")
-_HEADING_NUMBER = re.compile(
-    r"^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*"
-)
 _LIST_CUES = (("收回", "returned"), ("配合", "cooperative"), ("基本", "basic"))
 _LEAD_MARKERS = ("[牵头:", "[部门:")
 _LIST_MARKER = "[来源清单:"
@@ -95,7 +92,7 @@ def markers(row: dict) -> list[str]:
     listed = row.get("source_label")
     section = row.get("section") or []
     for heading in section if isinstance(section, list) else [section]:
-        heading = _HEADING_NUMBER.sub("", normalise_text(str(heading))).strip()
+        heading = HEADING_NUMBER.sub("", normalise_text(str(heading))).strip()
         if heading and _list_label(heading):
             listed = listed or _list_label(heading)
         elif heading:

@@ -30,13 +30,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dutylist import store
-from dutylist.items import ITEM_FIELDS, LABEL_NAMES, LABELS, LIST_NAMES
+from dutylist.items import HEADING_NUMBER, ITEM_FIELDS, LABEL_NAMES, LABELS, LIST_NAMES
 
 FORMATS = ("xlsx", "docx", "csv", "jsonl")
 COLUMNS = ("序号", "事项名称", "事项内容", "牵头部门或责任科室", "配合部门", "依据")
-NUMBERING = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*"
-)
 XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,7 +50,7 @@ def safe_cell(value: object) -> object:
 def category(section: list[str]) -> str:
     """The category a published list groups an item under: the first heading that does not name a list."""
     for heading in section:
-        name = NUMBERING.sub("", heading).strip()
+        name = HEADING_NUMBER.sub("", heading).strip()
         if name and not any(list_name[:4] in name for list_name in LIST_NAMES):
             return name
     return ""

@@ -17,6 +17,10 @@ from dutylist.errors import BadInput
 LABELS = ("basic", "cooperative", "returned")
 LABEL_NAMES = {"basic": "基本履职事项", "cooperative": "配合履职事项", "returned": "上级部门收回事项"}
 LIST_NAMES = {name: label for label, name in LABEL_NAMES.items()}
+# The outline number in front of a list's heading ("一、", "（三）", "2."), as exports and model features strip it.
+HEADING_NUMBER = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*"
+)
 
 ITEM_FIELDS = (
     "id",
