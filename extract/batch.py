@@ -118,25 +118,10 @@ def extract_file(path: str, township: str = "", digest: str | None = None) -> Fi
     ('ok', 44)
     """
     started = time.perf_counter()
-    file = Path(path)
     doc = {"path": path, "township": township, "status": "ok", "error": None, "hint": None, "format": None}
     try:
-        doc["size"] = file.stat().st_size
         doc["sha256"] = digest or file_sha256(path)
-        with limits.deadline(limits.SECONDS_PER_FILE, path):
-            document = readers.read_document(file)
-            doc.update(format=document.format, pages=document.pages)
-            items = segment.segment(document.blocks, doc["sha256"], path, township)
-        notes = []
-        if document.ocr_pages:
-            notes.append(
-                f"第 {_pages(document.ocr_pages)} 页是扫描页，已用 OCR 识别（事项标记 ocr），请核对文字"
-            )
-        if document.empty_pages:
-            notes.append(
-                f"第 {_pages(document.empty_pages)} 页没有识别出文字，这些页未抽取；需要时请提供文字版"
-            )
-        doc["hint"] = "；".join(notes) or None
+        items = read_items(doc)
     except DutylistError as exc:
         doc.update(status="empty" if isinstance(exc, NoText) else "failed")
         doc.update(error=getattr(exc, "reason", str(exc)), hint=getattr(exc, "hint", _GENERIC_HINT))
@@ -164,6 +149,25 @@ def write_failures(summary: Summary, path: str | Path) -> int:
         writer.writerow(FAILURE_COLUMNS)
         writer.writerows(summary.files_failed)
     return len(summary.files_failed)
+
+
+def read_items(doc: dict) -> list[Item]:
+    """The items of the file `doc["path"]` (keyed by `doc["sha256"]`, for `doc["township"]`), read within the
+    per-file deadline; fills in the row's size, format, pages and hint (pages that needed OCR or gave no text).
+    Raises the DutylistError of a bad file; the row keeps what was learnt before it failed."""
+    path = doc["path"]
+    doc["size"] = Path(path).stat().st_size
+    with limits.deadline(limits.SECONDS_PER_FILE, path):
+        document = readers.read_document(Path(path))
+        doc.update(format=document.format, pages=document.pages)
+        items = segment.segment(document.blocks, doc["sha256"], path, doc["township"])
+    notes = []
+    if document.ocr_pages:
+        notes.append(f"第 {_pages(document.ocr_pages)} 页是扫描页，已用 OCR 识别（事项标记 ocr），请核对文字")
+    if document.empty_pages:
+        notes.append(f"第 {_pages(document.empty_pages)} 页没有识别出文字，这些页未抽取；需要时请提供文字版")
+    doc["hint"] = "；".join(notes) or None
+    return items
 
 
 def walk(paths: Iterable[str | Path]) -> Iterator[tuple[str, str]]:

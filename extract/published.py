@@ -23,7 +23,7 @@ from pathlib import Path
 from dutylist import store
 from dutylist.errors import BadInput
 from dutylist.items import LABEL_NAMES, LABELS, LIST_NAMES, Item, file_sha256, read_jsonl
-from extract import readers, segment, tagger
+from extract import batch, tagger
 
 IMPORT = "import"
 
@@ -70,22 +70,11 @@ def read_list(path: str, digest: str, township: str) -> tuple[dict, list[Item]]:
     """A published list's documents row and items, ready for `store.save_document`: an item JSONL line by line,
     any other file through the extraction readers and segmenter (each item's `source_label` from its list heading).
     Raises UnreadableDocument / UnsupportedFormat / BadInput naming the file."""
-    if _is_jsonl(path):
-        fmt, pages, items = "jsonl", None, _jsonl_items(path, digest, township)
-    else:
-        document = readers.read_document(Path(path))
-        fmt, pages = document.format, document.pages
-        items = segment.segment(document.blocks, digest, path, township)
-    doc = {
-        "sha256": digest,
-        "path": path,
-        "township": township,
-        "format": fmt,
-        "pages": pages,
-        "size": Path(path).stat().st_size,
-        "status": "ok",
-    }
-    return doc, items
+    doc = {"sha256": digest, "path": path, "township": township, "status": "ok"}
+    if not _is_jsonl(path):
+        return doc, batch.read_items(doc)
+    doc.update(format="jsonl", pages=None, size=Path(path).stat().st_size)
+    return doc, _jsonl_items(path, digest, township)
 
 
 def _confirm(conn: sqlite3.Connection, item: Item, summary: dict) -> None:
