@@ -38,3 +38,7 @@ class NoConfirmedList(DutylistError):
 
 class SignInLocked(DutylistError):
     """Too many failed sign-ins for one name: it is refused, right password or not, until the lock ends."""
+
+
+class StaleItem(DutylistError):
+    """A decision was made on an item whose state changed since the reviewer saw it."""

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dutylist import config
-from dutylist.errors import SignInLocked, WorkspaceError
+from dutylist.errors import SignInLocked, StaleItem, WorkspaceError
 from dutylist.items import LABELS, Item
 from dutylist.schema import MIGRATIONS
 
@@ -315,16 +315,19 @@ def add_review(
     reviewer: str | None = None,
     note: str = "",
     batch: str | None = None,
+    shown: str | None = None,
 ) -> dict:
     """Append one review event and return it; the item's lease (if any) is released.
 
     action: "confirm" (the proposal's label, or `label` if given), "relabel" (to `label`), "reject" (not a duty),
     "undo" (back to the state before the item's latest event, reverting an edit's fields), "import" (a published
-    list's label), "flag" (an extraction error, `note` says what). Edits go through `edit_item`.
+    list's label), "flag" (an extraction error, `note` says what). Edits go through `edit_item`. With `shown` (the
+    status the reviewer saw), `StaleItem` is raised and nothing written if the item's status is no longer that:
+    a double key press, or another reviewer who decided first; checked inside the write transaction.
     """
     reviewer = reviewer or config.get("reviewer")
     with transaction(conn):
-        return _append_review(conn, item_id, action, label, reviewer, note, batch)
+        return _append_review(conn, item_id, action, label, reviewer, note, batch, shown=shown)
 
 
 def _append_review(
@@ -336,11 +339,14 @@ def _append_review(
     note: str = "",
     batch: str | None = None,
     changes: dict | None = None,
+    shown: str | None = None,
 ) -> dict:
     """Insert one review event inside the caller's transaction."""
     state = item_state(conn, item_id)
     if state is None:
         raise KeyError(f"no item {item_id!r} in this workspace")
+    if shown is not None and state["status"] != shown:
+        raise StaleItem(f"item {item_id} is {state['status']}, not {shown} as shown")
     old = state["final_label"] if state["status"] == "confirmed" else state["proposed_label"]
     if action == "undo":
         status, new = _state_before_latest(conn, item_id)

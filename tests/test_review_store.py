@@ -8,7 +8,7 @@ import pytest
 from test_app import ITEMS, QUEUE_ORDER, fill_workspace
 
 from dutylist import store
-from dutylist.errors import SignInLocked
+from dutylist.errors import SignInLocked, StaleItem
 from dutylist.items import LABELS
 from dutylist.schema import MIGRATIONS, m001_initial
 
@@ -417,3 +417,11 @@ def test_m003_adds_the_sign_in_limit_to_a_version_2_workspace_and_keeps_its_user
         fail(conn, "张三", [T0 + n for n in range(store.SIGNIN_LIMIT)])
         with pytest.raises(SignInLocked):
             store.check_password(conn, "张三", "长城-2026", at=T0 + 10)
+
+
+def test_a_decision_on_an_item_that_changed_since_it_was_shown_writes_nothing(conn, ids):
+    item = ids[0]
+    store.add_review(conn, item, "confirm", shown="pending")
+    with pytest.raises(StaleItem):
+        store.add_review(conn, item, "reject", shown="pending")
+    assert [event["action"] for event in store.reviews(conn, item)] == ["confirm"]

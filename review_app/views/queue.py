@@ -10,6 +10,7 @@ from html import escape
 import streamlit as st
 
 from dutylist import store
+from dutylist.errors import StaleItem
 from dutylist.items import LABEL_NAMES, LABELS
 from review_app import detail, filters, restructure, session
 
@@ -41,14 +42,15 @@ def decide(
     """Button callback: write the decision unless the item changed since it was shown (a double key press, or
     another reviewer), then move on to the next item."""
     with session.locked():
-        conn = session.workspace()
-        state = store.item_state(conn, item_id)
-        if state is None or state["status"] != shown:
+        try:
+            review = store.add_review(
+                session.workspace(), item_id, action, label, session.reviewer(), note=note, shown=shown
+            )
+        except (StaleItem, KeyError):
             st.session_state.notice = "这条事项已经审核过，已显示下一条。"
             st.session_state.step = 1
             return
-        review = store.add_review(conn, item_id, action, label, session.reviewer(), note=note)
-    st.session_state.decided.append({"id": item_id, "text": state["text"], "review": review})
+    st.session_state.decided.append({"id": item_id, "text": review["text"], "review": review})
     st.session_state.goto, st.session_state.step = item_id, 1
 
 
