@@ -15,7 +15,7 @@ import streamlit as st
 
 from dutylist import config, store
 from dutylist.items import LABEL_NAMES
-from review_app import session
+from review_app import filters, session
 
 PAGE_SCALE = 1.4
 CACHED_PAGES = 12
@@ -28,7 +28,6 @@ ACTION_NAMES = {
     "edit": "修改",
     "flag": "标记抽取错误",
 }
-STATUS_NAMES = {"pending": "待审核", "confirmed": "已确认", "rejected": "已剔除", "flagged": "已标记问题"}
 FLAG_REASONS = ("乱码或错字", "边界错误（被截断或两条连在一起）", "不完整（缺少内容）", "其他")
 
 
@@ -115,7 +114,7 @@ def source(conn: store.Workspace, item: dict) -> None:
     for row in rows:
         here = row["id"] == item["id"]
         where = escape(place(row.get("locator") or ""))
-        status = STATUS_NAMES[row["status"]]
+        status = filters.STATUS_NAMES[row["status"]]
         lines.append(
             f'<div class="dl-context{" dl-here" if here else ""}">{where}：<b>{escape(row["text"])}</b>'
             f"{'（当前事项）' if here else f'（{status}）'}</div>"
@@ -150,7 +149,7 @@ def history(conn: store.Workspace, item: dict) -> None:
             "操作": [ACTION_NAMES.get(event["action"], event["action"]) for event in events],
             "原分类": [LABEL_NAMES.get(event["old_label"], "") for event in events],
             "新分类": [LABEL_NAMES.get(event["new_label"], "") for event in events],
-            "状态": [STATUS_NAMES.get(event["status"], event["status"]) for event in events],
+            "状态": [filters.STATUS_NAMES.get(event["status"], event["status"]) for event in events],
             "当时的事项名称": [event["text"] for event in events],
             "说明": [event["note"] for event in events],
             "模型": [event["model_id"] or "" for event in events],

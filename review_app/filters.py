@@ -21,13 +21,8 @@ BANDS = {
     "high": ("80%–90%", 0.8, 0.9),
     "top": ("90% 以上", 0.9, None),
 }
-STATUSES = {
-    "pending": "待审核",
-    "confirmed": "已确认",
-    "rejected": "已剔除",
-    "flagged": "已标记问题",
-    "any": "全部",
-}
+STATUS_NAMES = {"pending": "待审核", "confirmed": "已确认", "rejected": "已剔除", "flagged": "已标记问题"}
+STATUSES = {**STATUS_NAMES, "any": "全部"}
 # URL parameter -> default; each has a widget keyed "f_" + name.
 DEFAULTS = {
     "mode": "uncertain",

@@ -8,9 +8,9 @@ import streamlit as st
 
 from dutylist import store
 from dutylist.items import LABEL_NAMES
-from review_app import detail, session
+from review_app import filters, session
 
-STATUS_NAMES = detail.STATUS_NAMES
+STATUS_NAMES = filters.STATUS_NAMES
 STATUS_ORDER = list(STATUS_NAMES.values())
 STATUS_COLORS = ["#c9d4e0", "#0b5cad", "#9aa5b1", "#e0a030"]
 TOP_DOCUMENTS = 25

@@ -127,7 +127,7 @@ def item_card(item: dict, blind: bool = False) -> str:
     elif item["status"] != "pending":
         label = LABEL_NAMES.get(item.get("final_label"), "")
         status = (
-            f"{detail.STATUS_NAMES[item['status']]}{label and '：' + label}（{item.get('reviewer') or ''}）"
+            f"{filters.STATUS_NAMES[item['status']]}{label and '：' + label}（{item.get('reviewer') or ''}）"
         )
         path += f'<span class="dl-status">{escape(status)}</span>'
     detail_html = f'<div class="dl-detail">{escape(item["detail"])}</div>' if item.get("detail") else ""
