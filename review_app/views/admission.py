@@ -5,6 +5,7 @@ lead shifts are coloured, and the report a clerk attaches to a reply can be down
 """
 
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -97,7 +98,7 @@ def show(report: admission.Report) -> None:
     for column, (suffix, kind) in zip(st.columns(2), ((".docx", "Word"), (".xlsx", "Excel")), strict=True):
         column.download_button(
             f"下载审查报告（{kind}）",
-            data=report_bytes(report, suffix),
+            data=partial(report_bytes, report, suffix),  # written when clicked, as on the export page
             file_name=f"{stem}{suffix}",
             key=f"admission-{suffix[1:]}",
             icon=":material/download:",

@@ -5,6 +5,7 @@ list) with Altair, list sizes per township, the findings, and the xlsx `dutylist
 """
 
 import io
+from functools import partial
 
 import altair as alt
 import pandas as pd
@@ -19,6 +20,13 @@ from review_app import session
 ABSENT = "未列入"
 ORDER = [*(LABEL_NAMES[label] for label in LABELS), ABSENT]
 PALETTE = ["#70ad47", "#5b9bd5", "#ed7d31", "#e7e6e6"]
+
+
+def xlsx_bytes(result: compare.Comparison) -> bytes:
+    buffer = io.BytesIO()
+    compare.write_xlsx(result, buffer)
+    return buffer.getvalue()
+
 
 conn = session.workspace()
 st.title("乡镇清单对比")
@@ -123,11 +131,9 @@ findings = pd.DataFrame(
 )
 st.dataframe(findings, hide_index=True, width="stretch", key="compare-findings")
 
-buffer = io.BytesIO()
-compare.write_xlsx(result, buffer)
 st.download_button(
     "下载对照表（Excel）",
-    data=buffer.getvalue(),
+    data=partial(xlsx_bytes, result),  # written when clicked, as on the export page
     file_name="乡镇清单对照.xlsx",
     key="compare-xlsx",
     icon=":material/download:",
