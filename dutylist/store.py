@@ -178,18 +178,23 @@ def _item_params(item: Item, seq: int, at: str) -> dict:
 
 
 def items(
-    conn: sqlite3.Connection, township: str | None = None, ids: Iterable[str] | None = None
+    conn: sqlite3.Connection,
+    township: str | None = None,
+    ids: Iterable[str] | None = None,
+    docs: Iterable[str] | None = None,
 ) -> list[dict]:
-    """Items in document and source order, optionally of one township or with the given ids."""
+    """Items in document and source order, optionally of one township, with the given ids or of the given
+    documents (SHA-256)."""
     sql, params = "SELECT items.* FROM items JOIN documents ON documents.sha256 = items.doc", []
     where = []
     if township:
         where.append("items.township = ?")
         params.append(township)
-    if ids is not None:
-        ids = list(ids)
-        where.append(f"items.id IN ({','.join('?' * len(ids))})")
-        params.extend(ids)
+    for column, values in (("items.id", ids), ("items.doc", docs)):
+        if values is not None:
+            values = list(values)
+            where.append(f"{column} IN ({','.join('?' * len(values))})")
+            params.extend(values)
     if where:
         sql += " WHERE " + " AND ".join(where)
     rows = conn.execute(sql + " ORDER BY documents.path, items.seq", params)

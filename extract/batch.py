@@ -94,7 +94,7 @@ def run(
             continue
         todo.append((path, township or default_township, digest))
     if unchanged:
-        summary.item_ids.extend(row["id"] for row in store.items(conn) if row["doc"] in unchanged)
+        summary.item_ids.extend(row["id"] for row in store.items(conn, docs=unchanged))
     with tqdm(total=len(todo), file=sys.stderr, disable=not progress, unit="file", desc="extract") as bar:
         for result in _results(todo, jobs, backend, scheduler):
             doc = result.doc
