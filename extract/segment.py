@@ -46,18 +46,18 @@ _VERBS = (
     r"|归档|申报|上传|更新|维修|养护|巡护|清扫|保洁|消杀|筛查|随访|照料|兑现|拨付|收缴|征缴|催缴|核对|比对|复核"
     r"|抽查|督查|约谈|提醒|部署|安排|制定|传达|宣讲|举办|举行|参加|接待|答复|回复|衔接|对接|核算|保护|整合"
 )
+# 要 and 应 as "must", guarded against the words that contain them (重要, 要求, 应急, 相应 …).
+_MUST = r"(?<![重主需纪摘提简])要(?![求点素件])|(?<![相供反适响答回对])应(?![急用对])"
 # Words that put an obligation on someone (负责, 配合, 要, 应当 …), guarded against the nouns that contain them
 # (重要, 要求, 应急, 许可, 申请 …); "由……实施" (who does it); "是……第一责任人"; a quantity norm (不少于).
 _OBLIGATION = re.compile(
     r"负责|配合|协助|协同|牵头|参与|承担|应当|必须|务必|严禁|禁止|不得|确保|做到|及时|定期|须|收回"
-    r"|(?<![重主需纪摘提简])要(?![求点素件])|(?<![相供反适响答回对])应(?![急用对])|(?<![申])请(?![示])"
+    rf"|{_MUST}|(?<![申])请(?![示])"
     r"|(?<![许认])可(?!能|靠|行|持续|视)|是[^，。；]{0,20}责任人|不少于|不低于|不得少于"
     rf"|由[^，。；]{{1,24}}?(?:{_VERBS})"
 )
 # What makes a short numbered lead-in ("（一）乡镇职责。") a duty rather than an inline heading.
-_MODAL = re.compile(
-    r"负责|应当|必须|须|(?<![重主需纪摘提简])要(?![求点素件])|(?<![相供反适响答回对])应(?![急用对])"
-)
+_MODAL = re.compile(rf"负责|应当|必须|须|{_MUST}")
 # At most two time words and one "……期间/前/后/时" phrase: bounded, so no pattern can backtrack for long.
 _TIME = (
     r"(?:(?:汛期|主汛期|汛前|汛后|防火期|重点时段|每年|每季度|每月|每周|每日|日常|平时|按月|按季度|按期)\s*){0,2}"
@@ -144,7 +144,7 @@ class _Segmenter:
             if block.kind == "heading" and block.cells:
                 self.table_heading(block)
             elif block.kind == "heading":
-                self.heading(block, blocks[position + 1 :])
+                self.heading(block, blocks[position + 1] if position + 1 < len(blocks) else None)
             elif block.kind == "row":
                 self.row(block)
             else:
@@ -173,11 +173,11 @@ class _Segmenter:
         else:
             self.category = name
 
-    def heading(self, block: Block, rest: list[Block]) -> None:
+    def heading(self, block: Block, following: Block | None) -> None:
         if block.level == 0:
             return
         name = _heading_text(block.text)
-        if self.is_leaf(block, rest) and (self.source_label() or is_duty(name)):
+        if self.is_leaf(block, following) and (self.source_label() or is_duty(name)):
             self.add(block, name)
             return
         self.push(block.level, name)
@@ -188,12 +188,11 @@ class _Segmenter:
         self.outline.append((level, name))
         self.table, self.table_list, self.category = "", "", ""
 
-    def is_leaf(self, block: Block, rest: list[Block]) -> bool:
+    def is_leaf(self, block: Block, following: Block | None) -> bool:
         """A numbered heading with nothing under it is an item of a list written as lines: the next block is
         numbered as high or higher ("二、配合……" after "一、……"), or plain text after a run of such items."""
         if list_label(block.text):
             return False
-        following = rest[0] if rest else None
         leaf = following is None or (
             following.kind in ("heading", "para")
             and not following.cells
