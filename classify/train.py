@@ -25,6 +25,7 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -253,9 +254,10 @@ def choose_thresholds(y: np.ndarray, probs: np.ndarray) -> tuple[dict[str, float
     return thresholds, details
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
+    """`write(tmp)` next to `path`, then put it in place in one step: a reader never sees half a file."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
+    write(tmp)
     os.replace(tmp, path)
 
 
@@ -338,13 +340,9 @@ def train(
         for view in VIEWS
     }
 
+    pipelines = {view: fit["pipeline"] for view, fit in fitted.items()}
     path = folder / MODEL_FILE
-    joblib.dump(
-        {view: fit["pipeline"] for view, fit in fitted.items()},
-        path.with_name(path.name + ".tmp"),
-        compress=3,
-    )
-    os.replace(path.with_name(path.name + ".tmp"), path)
+    _write_atomic(path, lambda tmp: joblib.dump(pipelines, tmp, compress=3))
     digest = file_sha256(path)
     created = datetime.now().astimezone()
     meta = {
@@ -356,7 +354,7 @@ def train(
         "thresholds": {view: fit["thresholds"] for view, fit in fitted.items()},
         "counts": data["counts"],
     }
-    model = Model({view: fit["pipeline"] for view, fit in fitted.items()}, meta, path)
+    model = Model(pipelines, meta, path)
     test_rows = corpus.load("test", corpus_dir)
     hard_rows = [row for row in test_rows if row.get("hard")]
     independent_rows = corpus.load_independent(corpus_dir)
@@ -389,7 +387,8 @@ def train(
         key: metrics[key]
         for key in ("views", "test", "test_text_only", "independent", "independent_text_only", "counts")
     }
-    _write_atomic(folder / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2).encode("utf-8"))
+    text = json.dumps(meta, ensure_ascii=False, indent=2)
+    _write_atomic(folder / META_FILE, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     card.write(folder / card.CARD_FILE, meta, metrics, reports)
     if conn is not None:
         store.add_model(conn, meta["id"], str(path), digest, meta["metrics"])
