@@ -52,42 +52,25 @@ def _pct(value: float | None) -> str:
 
 
 def _test_rows(name: str, model: Model, test_rows: list[dict], independent: list[dict]) -> list[str]:
-    hard = [row for row in test_rows if row.get("hard")]
-    lines = [
-        _row(name, "test", evaluate(model, test_rows)),
-        _row(name, "test as bare text", evaluate(model, [text_only(row) for row in test_rows])),
-    ]
-    lines += [_row(name, "test hard cases", evaluate(model, hard))] if hard else []
-    if independent:
-        lines += [
-            _row(name, "independent", evaluate(model, independent)),
-            _row(name, "independent as bare text", evaluate(model, [text_only(row) for row in independent])),
-        ]
-        independent_hard = [row for row in independent if row.get("hard")]
-        lines += (
-            [_row(name, "independent hard cases", evaluate(model, independent_hard))]
-            if independent_hard
-            else []
-        )
+    """Each held-out set as written, as bare text and its hard cases (a set that is empty is left out)."""
+    lines = []
+    for title, rows in (("test", test_rows), ("independent", independent)):
+        hard = [row for row in rows if row.get("hard")]
+        for data, scored in (
+            (title, rows),
+            (f"{title} as bare text", [text_only(row) for row in rows]),
+            (f"{title} hard cases", hard),
+        ):
+            lines += [_row(name, data, evaluate(model, scored))] if scored else []
     return lines
 
 
-def _part_rows(name: str, model: Model, test_rows: list[dict]) -> list[str]:
-    """The test items of each corpus part apart (id prefix A-, B-, …), so a part added later can be compared."""
-    parts: dict[str, list[dict]] = {}
-    for row in test_rows:
-        parts.setdefault(str(row["id"]).split("-", 1)[0].lower(), []).append(row)
-    return [_row(name, f"test, part {part}", evaluate(model, rows)) for part, rows in sorted(parts.items())]
-
-
-def _set_rows(name: str, model: Model, independent: list[dict]) -> list[str]:
-    """Each independent set apart (its file name), as written."""
-    sets: dict[str, list[dict]] = {}
-    for row in independent:
-        sets.setdefault(row["set"], []).append(row)
-    return [
-        _row(name, f"independent, set {key}", evaluate(model, rows)) for key, rows in sorted(sets.items())
-    ]
+def _grouped_rows(name: str, model: Model, rows: list[dict], group, title: str) -> list[str]:
+    """The rows scored apart by `group(row)`, in the group's order, titled `title` + the group."""
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(group(row), []).append(row)
+    return [_row(name, f"{title}{key}", evaluate(model, members)) for key, members in sorted(groups.items())]
 
 
 def run(variants: tuple[str, ...], models_dir: str | None) -> list[str]:
@@ -122,8 +105,17 @@ def run(variants: tuple[str, ...], models_dir: str | None) -> list[str]:
         lines += ["", f"No saved model scored: {exc}"]
     else:
         lines += _test_rows(f"saved {saved.id}", saved, test_rows, independent)
-        lines += _part_rows(f"saved {saved.id}", saved, test_rows)
-        lines += _set_rows(f"saved {saved.id}", saved, independent)
+        # corpus parts by id prefix (A-, B-, …), so a part added later can be compared; independent sets by file
+        lines += _grouped_rows(
+            f"saved {saved.id}",
+            saved,
+            test_rows,
+            lambda row: str(row["id"]).split("-", 1)[0].lower(),
+            "test, part ",
+        )
+        lines += _grouped_rows(
+            f"saved {saved.id}", saved, independent, lambda row: row["set"], "independent, set "
+        )
     return lines
 
 
