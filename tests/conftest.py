@@ -1,6 +1,7 @@
 """Shared fixtures: a real workspace file per test."""
 
 import pytest
+from appdata import fill_workspace
 
 from dutylist import store
 
@@ -35,3 +36,9 @@ def trained_models(trained_models_dir, monkeypatch):
     """The session's trained model, made the default (DUTYLIST_MODELS) for this test."""
     monkeypatch.setenv("DUTYLIST_MODELS", str(trained_models_dir))
     return trained_models_dir
+
+
+@pytest.fixture
+def ids(db_path):
+    """The ids of the review app's test items (tests/appdata.py), queued in a fresh workspace."""
+    return fill_workspace(db_path)

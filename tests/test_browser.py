@@ -15,16 +15,16 @@ from urllib.error import URLError
 from urllib.request import urlopen
 
 import pytest
-from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from test_app import (
+from appdata import (
     ITEMS,
     QUEUE_ORDER,
     USERS,
     add_users,
     fill_workspace,
     make_pdf,
-)  # the AppTest tests' workspace
+)
+from openpyxl import load_workbook
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from dutylist import store
 from dutylist.items import Item

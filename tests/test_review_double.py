@@ -2,16 +2,11 @@
 per verdict); disagreements are listed until an admin adjudicates them."""
 
 import pytest
-from test_app import QUEUE_ORDER, fill_workspace
+from appdata import QUEUE_ORDER
 
 from dutylist import store
 from dutylist.errors import DutylistError
 from dutylist.items import item_id
-
-
-@pytest.fixture
-def ids(db_path):
-    return fill_workspace(db_path)
 
 
 def test_the_overlap_is_a_fixed_fraction_chosen_by_item_id():

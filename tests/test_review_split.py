@@ -2,14 +2,8 @@
 the original's proposal, right after it in source order; undo restores the originals and withdraws the new ones."""
 
 import pytest
-from test_app import fill_workspace
 
 from dutylist import store
-
-
-@pytest.fixture
-def ids(db_path):
-    return fill_workspace(db_path)
 
 
 def document_texts(conn, doc_of):

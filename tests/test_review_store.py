@@ -5,17 +5,12 @@ import json
 import sqlite3
 
 import pytest
-from test_app import ITEMS, QUEUE_ORDER, fill_workspace
+from appdata import ITEMS, QUEUE_ORDER
 
 from dutylist import store
 from dutylist.errors import SignInLocked, StaleItem
 from dutylist.items import LABELS
 from dutylist.schema import MIGRATIONS, m001_initial
-
-
-@pytest.fixture
-def ids(db_path):
-    return fill_workspace(db_path)
 
 
 def texts(conn, item_ids):
