@@ -78,15 +78,17 @@ def item_region(path: Path, page: int, text: str) -> tuple[float, float, float, 
         return 0.0, match["top"], float(sheet.width), match["bottom"]
 
 
-def page_image(path: Path, page: int, region: tuple[float, float, float, float] | None = None) -> bytes:
-    """PNG of one PDF page rendered with pypdfium2, with `region` (PDF points, from the top) outlined; cached in the
-    session (a few pages, newest kept)."""
+def page_view(path: Path, page: int, text: str) -> tuple[tuple[float, float, float, float] | None, bytes]:
+    """The item's region on its PDF page (`item_region`) and a PNG of the page rendered with pypdfium2 with that
+    region outlined; cached in the session (a few pages, newest kept), so neither the text search nor the
+    rendering runs again when the app reruns on the same item."""
     cache = st.session_state.setdefault("page_images", {})
-    key = (str(path), path.stat().st_mtime, page, region)
+    key = (str(path), path.stat().st_mtime, page, text)
     if key not in cache:
         import pypdfium2  # only when a PDF page is shown
         from PIL import Image, ImageDraw
 
+        region = item_region(path, page, text)
         pdf = pypdfium2.PdfDocument(path)
         try:
             image = pdf[page - 1].render(scale=PAGE_SCALE).to_pil().convert("RGB")
@@ -101,7 +103,7 @@ def page_image(path: Path, page: int, region: tuple[float, float, float, float] 
             ImageDraw.Draw(image).rectangle(box, outline=(200, 30, 30), width=3)
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
-        cache[key] = buffer.getvalue()
+        cache[key] = region, buffer.getvalue()
         while len(cache) > CACHED_PAGES:
             cache.pop(next(iter(cache)))
     return cache[key]
@@ -128,12 +130,12 @@ def source(conn: store.Workspace, item: dict) -> None:
     if path is None:
         st.caption(f"找不到原文件 {item['file']}，无法显示原页面。")
         return
-    region = item_region(path, item["page"], item["text"])
+    region, png = page_view(path, item["page"], item["text"])
     if region is None:
         st.caption("在这一页的文字层里没有找到该事项（如扫描件经 OCR 识别），只显示整页，不框出位置。")
     with st.container(border=True, width=680):
         caption = f"{item['file']} 第 {item['page']} 页" + ("，红框为该事项所在位置" if region else "")
-        st.image(page_image(path, item["page"], region), caption=caption, width=640)
+        st.image(png, caption=caption, width=640)
 
 
 def history(conn: store.Workspace, item: dict) -> None:
