@@ -12,6 +12,8 @@ Every reader uses these so a heading is a heading whatever the format:
 
 import re
 
+from dutylist.items import Block
+
 _CN_NUM = "一二三四五六七八九十百零〇两"
 _DIGIT = "0-9０-９"
 
@@ -108,3 +110,11 @@ def heading_level(text: str) -> int:
     if 0 < len(body) <= 30 and not _SENTENCE_PUNCT.search(body):
         return level
     return 0
+
+
+def line_block(text: str, page: int | None, locator: str, flags: list[str] | None = None) -> Block:
+    """A standalone line or paragraph as a Block: a heading at its `heading_level`, else body text whose level is
+    its outline number's (0 when unnumbered), so a numbered duty line still sits in the outline."""
+    level = heading_level(text)
+    kind = "heading" if level else "para"
+    return Block(kind, text, page, locator, level=level or numbering(text)[0], flags=flags or [])

@@ -22,7 +22,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from dutylist.items import Block
 from extract import layout, limits, ocr
 from extract.layout import Grid
-from extract.outline import clean, heading_level, numbering
+from extract.outline import clean, heading_level, line_block, numbering
 from extract.problems import Unreadable
 from extract.tables import TableAssembler
 
@@ -247,11 +247,9 @@ class _Paragraphs:
         text = clean("\n".join(self.lines))
         flags, self.lines, self.flags = sorted(self.flags), [], set()
         self.count += 1
-        level = heading_level(text)
         locator = f"para {self.count}"
-        if level:
-            yield Block("heading", text, self.page, locator, level=level, flags=flags)
-        elif self.centred and len(text) <= 60 and not re.search(r"[，。；：,;]", text):
+        title = self.centred and len(text) <= 60 and not re.search(r"[，。；：,;]", text)
+        if title and not heading_level(text):  # a centred short line: the document's title
             yield Block("heading", text, self.page, locator, level=0, flags=flags)
         else:
-            yield Block("para", text, self.page, locator, level=numbering(text)[0], flags=flags)
+            yield line_block(text, self.page, locator, flags)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dutylist.items import Block
-from extract.outline import clean, heading_level, numbering
+from extract.outline import clean, line_block
 from extract.problems import Unreadable
 
 _BOMS = (
@@ -91,6 +91,4 @@ def read(path: Path) -> Iterator[Block]:
     count = 0
     for line in lines(text, path):
         count += 1
-        level = heading_level(line)
-        kind = "heading" if level else "para"
-        yield Block(kind, line, None, f"para {count}", level=level or numbering(line)[0])
+        yield line_block(line, None, f"para {count}")

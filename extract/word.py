@@ -18,7 +18,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from dutylist.items import Block
-from extract.outline import clean, heading_level, numbering
+from extract.outline import clean, line_block, numbering
 from extract.problems import Unreadable
 from extract.tables import TableAssembler
 
@@ -94,12 +94,10 @@ class _Body:
         self.paragraphs += 1
         style_level = self.styles.heading_level(element)
         if style_level is None:
-            level = heading_level(text)
-            kind = "heading" if level else "para"
-            level = level or numbering(text)[0]
+            yield line_block(text, None, f"para {self.paragraphs}")
         else:
-            kind, level = "heading", numbering(text)[0] or style_level
-        yield Block(kind, text, None, f"para {self.paragraphs}", level=level)
+            level = numbering(text)[0] or style_level
+            yield Block("heading", text, None, f"para {self.paragraphs}", level=level)
 
     def rows(self, table) -> Iterator[list[str | None]]:
         for tr in _table_rows(table):
