@@ -127,8 +127,12 @@ def document(conn: sqlite3.Connection, sha256: str) -> dict | None:
     return dict(row) if row else None
 
 
-def documents(conn: sqlite3.Connection) -> list[dict]:
-    return [dict(row) for row in conn.execute("SELECT * FROM documents ORDER BY path")]
+def documents(conn: sqlite3.Connection, township: str | None = None) -> list[dict]:
+    """The workspace's documents by path, optionally of one township."""
+    sql, params = "SELECT * FROM documents", ()
+    if township:
+        sql, params = sql + " WHERE township = ?", (township,)
+    return [dict(row) for row in conn.execute(sql + " ORDER BY path", params)]
 
 
 def save_document(conn: sqlite3.Connection, doc: dict, items: Iterable[Item]) -> int:

@@ -57,9 +57,7 @@ def _valid(name: str, options: list[str] | dict) -> None:
 def sidebar(conn: store.Workspace, township: str | None) -> store.QueueFilter:
     """Draw the order and filter widgets in the sidebar; return the filter they describe."""
     saved = _restore()
-    docs = {
-        doc["sha256"]: doc["path"] for doc in store.documents(conn) if township in (None, doc["township"])
-    }
+    docs = {doc["sha256"]: doc["path"] for doc in store.documents(conn, township)}
     doc_options = ["", *docs]
     by_options = ["", *store.reviewers(conn)]
     for name, options in (

@@ -57,7 +57,7 @@ figures = store.dashboard(conn, township)
 by_status = {name: 0 for name in STATUS_NAMES}
 for row in figures["labels"]:
     by_status[row["status"]] += row["n"]
-files = [doc for doc in store.documents(conn) if township in (None, doc["township"])]
+files = store.documents(conn, township)
 
 st.title("概览")
 st.caption(f"范围：{township or '全部乡镇（街道）'}。事项指有模型建议的候选事项。")
