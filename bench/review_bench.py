@@ -87,14 +87,15 @@ def build(path: Path, count: int, seed: int = 5) -> float:
 
 def page_rerun(conn: store.Workspace, reviewer: str, queue: store.QueueFilter, item: dict) -> dict | None:
     """What the queue page asks the store after a key press on `item`: decide, then draw the next item."""
-    store.add_review(conn, item["id"], "confirm", reviewer=reviewer)
+    store.add_review(conn, item["id"], "confirm", reviewer=reviewer, shown="pending")
     store.townships(conn)
-    store.documents(conn)
+    store.documents(conn, queue.township)
     store.reviewers(conn)
     store.queue_progress(conn, queue.township)
     shown = store.take_item(conn, reviewer, queue, current=item["id"], step=1)
     if shown is not None:
         store.neighbours(conn, shown["id"])
+        store.next_in_document(conn, shown["id"])
         store.reviews(conn, shown["id"])
     return shown
 
