@@ -31,7 +31,7 @@ class Group(click.Group):
 @click.group(cls=Group, context_settings=CONTEXT)
 @click.option(
     "--db",
-    envvar="DUTYLIST_DB",
+    envvar=config.setting("db").env,
     default=config.setting("db").default,
     show_default=True,
     type=click.Path(dir_okay=False, path_type=Path),
@@ -271,7 +271,7 @@ def review(ctx, port, address) -> None:
 
     Example: dutylist review --port 8501
     """
-    app = Path(__file__).resolve().parents[1] / "review_app" / "app.py"
+    app = config.PROJECT_ROOT / "review_app" / "app.py"
     click.echo(f"审核页面 review app: http://{address}:{port}  （Ctrl+C 结束 / to stop）")
     command = [
         sys.executable,
